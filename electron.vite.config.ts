@@ -1,0 +1,20 @@
+import { resolve } from 'node:path'
+import react from '@vitejs/plugin-react'
+import { defineConfig } from 'electron-vite'
+
+// Same aliases in every bundle, so a path names its layer wherever it is imported from.
+const alias = {
+  '@core': resolve('src/core'),
+  '@shared': resolve('src/shared'),
+}
+
+export default defineConfig({
+  main: { resolve: { alias }, build: { rollupOptions: { input: resolve('src/main/index.ts') } } },
+  preload: { resolve: { alias }, build: { rollupOptions: { input: resolve('src/preload/index.ts') } } },
+  renderer: {
+    root: resolve('src/renderer'),
+    resolve: { alias: { ...alias, '@renderer': resolve('src/renderer/src') } },
+    plugins: [react()],
+    build: { minify: true, rollupOptions: { input: resolve('src/renderer/index.html') } },
+  },
+})
