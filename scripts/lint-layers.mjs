@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { ALLOWED_LAYERS, ALLOWED_PACKAGES, LAYERS } from './layers.mjs'
 
 const IMPORT_RE =
-  /(?:^|[^.\w$])(?:import|export)\s*(?:type\s+)?(?:[\w$*{}\s,]+?\s+from\s+)?['"]([^'"]+)['"]|(?:^|[^.\w$])(?:import|require)\s*\(\s*['"]([^'"]+)['"]\s*\)/g
+  /(?:^|[^.\w$-])(?:import|export)\s*(?:type\s+)?(?:[\w$*{}\s,]+?\s+from\s+)?['"]([^'"\s]+)['"]|(?:^|[^.\w$-])(?:import|require)\s*\(\s*['"]([^'"\s]+)['"]\s*\)/g
 
 const posix = (p) => p.split(sep).join('/')
 

@@ -1,0 +1,84 @@
+/**
+ * Run events: what a search worker appends to `events.jsonl` (one JSON object a line) and streams to
+ * main. The run directory is the source of truth; the database is rebuilt from these. `seq` numbers
+ * events from 1 without gaps, so re-ingesting a run directory is idempotent.
+ */
+export interface EventBase {
+  readonly seq: number
+  /** Milliseconds since the Unix epoch. */
+  readonly time: number
+}
+
+export interface BackendRecord {
+  readonly name: string
+  readonly package: string
+  readonly version: string
+  readonly device: string
+}
+
+export type RunEventBody =
+  | {
+      readonly type: 'started'
+      readonly runId: string
+      readonly preset: string | null
+      readonly backend: BackendRecord
+      readonly weights: number
+      readonly stepsPerEpoch: number
+      readonly epochs: number
+    }
+  | {
+      readonly type: 'resumed'
+      readonly epoch: number
+      readonly step: number
+      readonly backend: BackendRecord
+      readonly discardedAfterSeq: number
+    }
+  | {
+      readonly type: 'progress'
+      readonly epoch: number
+      readonly step: number
+      readonly stepsPerEpoch: number
+      readonly trainLoss: number
+      readonly trainAcc: number
+      readonly imagesPerSec: number
+      /** Estimated seconds to the end of the run. */
+      readonly etaSec: number
+    }
+  | {
+      readonly type: 'epoch'
+      readonly epoch: number
+      readonly lr: number
+      readonly trainLoss: number
+      readonly trainAcc: number
+      /** Search-validation half, model in eval mode (BN running statistics), as DARTS's `infer`. */
+      readonly valLoss: number
+      readonly valAcc: number
+      /** Mean L_val seen by the α steps this epoch. */
+      readonly archLoss: number
+      readonly epochSec: number
+      readonly imagesPerSec: number
+      readonly skipsNormal: number
+      readonly skipsReduce: number
+    }
+  | {
+      readonly type: 'alphas'
+      readonly epoch: number
+      readonly ops: readonly string[]
+      readonly normal: number[][]
+      readonly reduce: number[][]
+    }
+  | { readonly type: 'genotype'; readonly epoch: number; readonly text: string }
+  | {
+      readonly type: 'checkpoint'
+      readonly epoch: number
+      readonly step: number
+      readonly file: string
+      readonly bytes: number
+      readonly reason: 'epoch' | 'signal'
+    }
+  | { readonly type: 'finished'; readonly genotype: string; readonly valAcc: number; readonly seconds: number }
+  | { readonly type: 'failed'; readonly reason: 'error' | 'out-of-memory' | 'bad-input'; readonly message: string }
+  | { readonly type: 'stopped'; readonly signal: string; readonly epoch: number; readonly step: number }
+
+export type RunEvent = EventBase & RunEventBody
+export type RunEventType = RunEventBody['type']
