@@ -78,7 +78,7 @@ describe('Adam (coupled weight decay, PyTorch semantics)', () => {
 describe('cosine schedule', () => {
   const s = { lr: 0.025, lrMin: 0.001, epochs: 50 }
   it("follows DARTS's step-at-epoch-start convention (epoch 0 runs at t = 1)", () => {
-    expect(cosineLr({ ...s, convention: 'darts' }, 0)).toBeCloseTo(0.001 + 0.024 * (1 + Math.cos(Math.PI / 50)) / 2, 12)
+    expect(cosineLr({ ...s, convention: 'darts' }, 0)).toBeCloseTo(0.001 + (0.024 * (1 + Math.cos(Math.PI / 50))) / 2, 12)
     expect(cosineLr({ ...s, convention: 'darts' }, 49)).toBeCloseTo(0.001, 12)
   })
   it('starts at η0 with the PyTorch convention and never goes below the floor', () => {
