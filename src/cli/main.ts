@@ -4,6 +4,7 @@
  */
 import { type Command, helpText, parseCommandArgs } from './command'
 import { convertCommand, paramsCommand } from './commands/genotype'
+import { searchCommand } from './commands/search'
 import { CliError } from './errors'
 
 interface Group {
@@ -13,6 +14,7 @@ interface Group {
 }
 
 const GROUPS: readonly Group[] = [
+  { name: 'search', summary: 'run an architecture search', commands: [searchCommand] },
   {
     name: 'genotype',
     summary: 'convert genotypes between formats; count parameters and FLOPs',
@@ -59,6 +61,9 @@ function resolve(argv: string[]): { cmd?: Command; group?: Group; rest: string[]
   const group = GROUPS.find((g) => g.name === argv[0])
   if (!group)
     throw new CliError(`unknown command '${argv[0]}' (commands: ${GROUPS.map((g) => g.name).join(', ')}; see 'hdarts --help')`)
+  // A command named like its group takes no verb (`hdarts search --preset …`).
+  const direct = group.commands.find((c) => c.name === group.name)
+  if (direct) return { cmd: direct, group, rest: argv.slice(1) }
   const verb = argv[1]
   if (verb === undefined || verb === '--help' || verb === '-h') return { group, rest: [] }
   const cmd = group.commands.find((c) => c.name === `${group.name} ${verb}`)

@@ -43,6 +43,8 @@ export const searchConfigSchema = z.strictObject({
   alphaInit: z.enum(['randn1e-3', 'zeros']),
   /** When the cosine schedule steps: 'darts' = at epoch start (epoch e runs at t = e+1). */
   scheduleConvention: z.enum(['darts', 'pytorch']),
+  /** Downsample images to this side by area averaging (an integer divisor of the dataset's size); null keeps it. */
+  imageSize: int(4, 1024).nullable(),
   augment: z.boolean(),
   cutout: z.number().int().min(0).max(64),
   seed: int(0, 2 ** 31 - 1),
@@ -82,6 +84,7 @@ const DARTS_PAPER: SearchConfig = {
   unrolled: false,
   alphaInit: 'randn1e-3',
   scheduleConvention: 'darts',
+  imageSize: null,
   augment: true,
   cutout: 0,
   seed: 2,

@@ -28,6 +28,8 @@ export interface SearchNetworkOptions {
   /** α columns; each becomes one op of every MixedOp. */
   readonly ops?: readonly string[]
   readonly inputSize?: number
+  /** Image channels (3 for CIFAR, 1 for (Fashion-)MNIST). */
+  readonly inputChannels?: number
 }
 
 export interface SearchNetworkCost {
@@ -85,9 +87,10 @@ export function countSearchNetwork(options: SearchNetworkOptions = {}): SearchNe
     stemMultiplier = 3,
     ops = DARTS_PRIMITIVES,
     inputSize = 32,
+    inputChannels = 3,
   } = options
   if (multiplier > steps) throw new Error(`multiplier ${multiplier} exceeds steps ${steps}`)
-  const stemConv = conv2dCost({ cIn: 3, cOut: stemMultiplier * C, kernel: 3, padding: 1 }, inputSize)
+  const stemConv = conv2dCost({ cIn: inputChannels, cOut: stemMultiplier * C, kernel: 3, padding: 1 }, inputSize)
   let total: Cost = addCosts(stemConv, { params: batchNormParams(stemMultiplier * C, true), flops: 0 })
   let [C_prev_prev, C_prev, C_curr] = [stemMultiplier * C, stemMultiplier * C, C]
   let [sizePrevPrev, sizePrev] = [stemConv.size, stemConv.size]

@@ -1,0 +1,249 @@
+/**
+ * DepthwiseConv2dNativeBackpropFilter for wasm — why: tfjs-backend-wasm 4.22 has no such kernel, and the cpu
+ * backend's version ignores `dilations`.
+ *
+ * dW[i, j, c, m] = Σ_{n,oy,ox} x[n, oy·sh + i·dh − top, ox·sw + j·dw − left, c] · dy[n, oy, ox, c·M + m] is,
+ * for each (n, c), a correlation of x with dy used as an Ho×Wo filter, evaluated at the kh×kw offsets (i, j):
+ * stride and dilation swap roles. Viewing x as one image [1, H, W, N·C] and dy as a depthwise filter
+ * [Ho, Wo, N·C, M] makes it one XNNPack depthwise conv, then a sum over n (REPORT §5.3: 1.5–2.3× a naive
+ * JS loop). For multiplier 1 and 3×3/5×5 filters a JS loop that shares each dy load between the taps of a
+ * filter row beats it (see filterGradMode); the XNNPack route takes the rest.
+ */
+import {
+  backend_util,
+  DepthwiseConv2dNativeBackpropFilter,
+  type DepthwiseConv2dNativeBackpropFilterAttrs,
+  type KernelConfig,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core'
+import { explicitPad, input, type KernelArgs, shape4, withScratch } from './util'
+
+export function depthwiseConv2dNativeBackpropFilter({ inputs, backend, attrs }: KernelArgs): TensorInfo {
+  const x = input(inputs, 'x', DepthwiseConv2dNativeBackpropFilter)
+  const dy = input(inputs, 'dy', DepthwiseConv2dNativeBackpropFilter)
+  const { strides, dilations, pad, dimRoundingMode, filterShape } = attrs as unknown as DepthwiseConv2dNativeBackpropFilterAttrs
+  const info = backend_util.computeConv2DInfo(shape4(x), filterShape, strides, dilations, pad, dimRoundingMode, true)
+  const { batchSize: N, inHeight: H, inWidth: W, inChannels: C, outHeight: Ho, outWidth: Wo } = info
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info
+  const mult = filterShape[3]
+  const { top, left } = info.padInfo
+  // Trailing pads just large enough for kh×kw outputs; negative means the forward never read those rows,
+  // and XNNPack takes no negative pads, so pad 0 and crop the extra outputs instead.
+  const needB = (kh - 1) * dh + (Ho - 1) * sh + 1 - H - top
+  const needR = (kw - 1) * dw + (Wo - 1) * sw + 1 - W - left
+
+  const m = filterGradMode
+  if (mult === 1 && m.js && (kh * kw <= m.jsMaxTaps || (m.rowTaps && kw === 5 && C <= m.wideMaxChannels))) {
+    return withScratch(backend, (s) => {
+      const dW = s.alloc([kh, kw, C, 1])
+      jsFilterGrad(s.view(x), s.view(dy), s.view(dW), info)
+      return dW
+    })
+  }
+  return withScratch(backend, (s) => {
+    const xT = s.reshape(s.run('Transpose', { x }, { perm: [1, 2, 0, 3] }), [1, H, W, N * C])
+    const dyT = s.reshape(s.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] }), [Ho, Wo, N * C, mult])
+    let out = s.run(
+      'DepthwiseConv2dNative',
+      { x: xT, filter: dyT },
+      { strides: [dh, dw], dilations: [sh, sw], pad: explicitPad(top, Math.max(0, needB), left, Math.max(0, needR)) },
+    )
+    const [, oh = 0, ow = 0] = out.shape
+    if (oh !== kh || ow !== kw) out = s.run('Slice', { x: out }, { begin: [0, 0, 0, 0], size: [1, kh, kw, N * C * mult] })
+    if (N === 1) return s.reshape(out, filterShape)
+    const summed = s.run('Sum', { x: s.reshape(out, [kh, kw, N, C * mult]) }, { axis: [2], keepDims: false })
+    return s.reshape(summed, filterShape)
+  })
+}
+
+/**
+ * Which implementation runs for channel multiplier 1 (ms per call at fmnist-small b32 shapes, scripts/_prof.ts
+ * DWBENCH, on a loaded 2-core machine): the JS loops with one accumulator per tap of a filter row (`rowTaps`)
+ * take 3×3 filters and 5×5 filters up to `wideMaxChannels` channels, 1.1–2.2× faster than the XNNPack route
+ * (transposes + a depthwise conv with dy as the filter + a sum over N); the tap-by-tap JS loop is 1.5–2×
+ * slower than XNNPack on 5×5. `jsMaxTaps` lets any filter take the JS loops, `js: false` forces XNNPack.
+ */
+export const filterGradMode = { js: true, jsMaxTaps: 9, rowTaps: true, wideMaxChannels: 64 }
+
+/**
+ * dW[i, j, c] = Σ_{n,oy,ox} x[n, oy·sh + i·dh − top, ox·sw + j·dw − left, c] · dy[n, oy, ox, c], one tap and
+ * channel at a time with a scalar float64 accumulator over stride-C walks (V8 keeps it in a register).
+ */
+export function jsFilterGrad(x: Float32Array, dy: Float32Array, dW: Float32Array, info: backend_util.Conv2DInfo): void {
+  const { batchSize: N, inHeight: H, inWidth: W, inChannels: C, outHeight: Ho, outWidth: Wo } = info
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info
+  const { top, left } = info.padInfo
+  const xStep = sw * C
+  const rows = (kw === 3 || kw === 5) && filterGradMode.rowTaps ? { x, dy, layout: { cs: C, xp: 1, yp: 1 } } : undefined
+  for (let i = 0; i < kh; i++) {
+    // Output rows whose input row oy·sh + i·dh − top lies inside [0, H).
+    const oyMin = Math.max(0, Math.ceil((top - i * dh) / sh))
+    const oyMax = Math.min(Ho, Math.floor((H - 1 + top - i * dh) / sh) + 1)
+    if (rows) {
+      ;(kw === 3 ? rowOfThreeTaps : rowOfFiveTaps)(rows.x, rows.dy, dW, info, i, oyMin, oyMax, rows.layout)
+      continue
+    }
+    for (let j = 0; j < kw; j++) {
+      const oxMin = Math.max(0, Math.ceil((left - j * dw) / sw))
+      const oxMax = Math.min(Wo, Math.floor((W - 1 + left - j * dw) / sw) + 1)
+      const count = oxMax - oxMin
+      for (let c = 0; c < C; c++) {
+        let acc = 0
+        if (count > 0) {
+          for (let n = 0; n < N; n++) {
+            for (let oy = oyMin; oy < oyMax; oy++) {
+              const iy = oy * sh + i * dh - top
+              let xo = ((n * H + iy) * W + oxMin * sw + j * dw - left) * C + c
+              let yo = ((n * Ho + oy) * Wo + oxMin) * C + c
+              const end = yo + count * C
+              for (; yo < end; yo += C, xo += xStep) acc += x[xo]! * dy[yo]!
+            }
+          }
+        }
+        dW[(i * kw + j) * C + c] = acc
+      }
+    }
+  }
+}
+
+/**
+ * Where channel c's column ix of row r lies: r·W·cs + ix·cs + c·xp (dy: yp). NHWC is cs = C, xp = yp = 1.
+ * (A channel-major copy, cs = 1, was measured too: the copies cost more than the contiguous walks save.)
+ */
+interface Layout {
+  cs: number
+  xp: number
+  yp: number
+}
+
+/**
+ * Filter row i of a 3-wide filter: the three taps of the row share each dy load, with three scalar
+ * accumulators, over the output columns where all three read inside x; the border columns go tap by tap.
+ */
+function rowOfThreeTaps(
+  x: Float32Array,
+  dy: Float32Array,
+  dW: Float32Array,
+  info: backend_util.Conv2DInfo,
+  i: number,
+  oyMin: number,
+  oyMax: number,
+  L: Layout,
+): void {
+  const { batchSize: N, inHeight: H, inWidth: W, inChannels: C, outHeight: Ho, outWidth: Wo } = info
+  const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info
+  const { top, left } = info.padInfo
+  const { cs, xp, yp } = L
+  const D = dw * cs
+  const xStep = sw * cs
+  // Columns where tap j reads inside x: [lo_j, hi_j); all three taps: [lo_0, hi_2).
+  const lo = (j: number) => Math.max(0, Math.ceil((left - j * dw) / sw))
+  const hi = (j: number) => Math.min(Wo, Math.floor((W - 1 + left - j * dw) / sw) + 1)
+  const inLo = Math.max(lo(0), lo(2))
+  const inHi = Math.max(inLo, Math.min(hi(0), hi(2)))
+  const base = i * 3 * C
+  for (let c = 0; c < C; c++) {
+    let a0 = 0
+    let a1 = 0
+    let a2 = 0
+    for (let n = 0; n < N; n++) {
+      for (let oy = oyMin; oy < oyMax; oy++) {
+        const iy = oy * sh + i * dh - top
+        const xRow = (n * H + iy) * W * cs + c * xp
+        const yRow = (n * Ho + oy) * Wo * cs + c * yp
+        let xo = xRow + (inLo * sw - left) * cs
+        let yo = yRow + inLo * cs
+        for (const end = yRow + inHi * cs; yo < end; yo += cs, xo += xStep) {
+          const g = dy[yo]!
+          a0 += x[xo]! * g
+          a1 += x[xo + D]! * g
+          a2 += x[xo + 2 * D]! * g
+        }
+        // Border columns, tap by tap: [0, inLo) then [inHi, Wo), jumping over the interior.
+        for (let ox = inLo > 0 ? 0 : inHi; ox < Wo; ox = ox + 1 === inLo ? inHi : ox + 1) {
+          const g = dy[yRow + ox * cs]!
+          const ix = ox * sw - left
+          if (ix >= 0 && ix < W) a0 += x[xRow + ix * cs]! * g
+          if (ix + dw >= 0 && ix + dw < W) a1 += x[xRow + (ix + dw) * cs]! * g
+          if (ix + 2 * dw >= 0 && ix + 2 * dw < W) a2 += x[xRow + (ix + 2 * dw) * cs]! * g
+        }
+      }
+    }
+    dW[base + c] = a0
+    dW[base + C + c] = a1
+    dW[base + 2 * C + c] = a2
+  }
+}
+
+/**
+ * Filter row i of a 5-wide filter, as rowOfThreeTaps: the five taps of the row share each dy load, with three scalar
+ * accumulators.
+ */
+function rowOfFiveTaps(
+  x: Float32Array,
+  dy: Float32Array,
+  dW: Float32Array,
+  info: backend_util.Conv2DInfo,
+  i: number,
+  oyMin: number,
+  oyMax: number,
+  L: Layout,
+): void {
+  const { batchSize: N, inHeight: H, inWidth: W, inChannels: C, outHeight: Ho, outWidth: Wo } = info
+  const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info
+  const { top, left } = info.padInfo
+  const { cs, xp, yp } = L
+  const D = dw * cs
+  const xStep = sw * cs
+  // Columns where all five taps read inside x: [lo_0, hi_4).
+  const lo = (j: number) => Math.max(0, Math.ceil((left - j * dw) / sw))
+  const hi = (j: number) => Math.min(Wo, Math.floor((W - 1 + left - j * dw) / sw) + 1)
+  const inLo = Math.max(lo(0), lo(4))
+  const inHi = Math.max(inLo, Math.min(hi(0), hi(4)))
+  const base = i * 5 * C
+  for (let c = 0; c < C; c++) {
+    let a0 = 0
+    let a1 = 0
+    let a2 = 0
+    let a3 = 0
+    let a4 = 0
+    for (let n = 0; n < N; n++) {
+      for (let oy = oyMin; oy < oyMax; oy++) {
+        const iy = oy * sh + i * dh - top
+        const xRow = (n * H + iy) * W * cs + c * xp
+        const yRow = (n * Ho + oy) * Wo * cs + c * yp
+        let xo = xRow + (inLo * sw - left) * cs
+        let yo = yRow + inLo * cs
+        for (const end = yRow + inHi * cs; yo < end; yo += cs, xo += xStep) {
+          const g = dy[yo]!
+          a0 += x[xo]! * g
+          a1 += x[xo + D]! * g
+          a2 += x[xo + 2 * D]! * g
+          a3 += x[xo + 3 * D]! * g
+          a4 += x[xo + 4 * D]! * g
+        }
+        // Border columns, tap by tap: [0, inLo) then [inHi, Wo), jumping over the interior.
+        for (let ox = inLo > 0 ? 0 : inHi; ox < Wo; ox = ox + 1 === inLo ? inHi : ox + 1) {
+          const g = dy[yRow + ox * cs]!
+          const ix = ox * sw - left
+          if (ix >= 0 && ix < W) a0 += x[xRow + ix * cs]! * g
+          if (ix + dw >= 0 && ix + dw < W) a1 += x[xRow + (ix + dw) * cs]! * g
+          if (ix + 2 * dw >= 0 && ix + 2 * dw < W) a2 += x[xRow + (ix + 2 * dw) * cs]! * g
+          if (ix + 3 * dw >= 0 && ix + 3 * dw < W) a3 += x[xRow + (ix + 3 * dw) * cs]! * g
+          if (ix + 4 * dw >= 0 && ix + 4 * dw < W) a4 += x[xRow + (ix + 4 * dw) * cs]! * g
+        }
+      }
+    }
+    dW[base + c] = a0
+    dW[base + C + c] = a1
+    dW[base + 2 * C + c] = a2
+    dW[base + 3 * C + c] = a3
+    dW[base + 4 * C + c] = a4
+  }
+}
+
+export const depthwiseConv2dNativeBackpropFilterConfig: KernelConfig = {
+  kernelName: DepthwiseConv2dNativeBackpropFilter,
+  backendName: 'wasm',
+  kernelFunc: depthwiseConv2dNativeBackpropFilter,
+}

@@ -1,0 +1,112 @@
+/**
+ * The full search state as one flat float32 buffer plus JSON metadata: weights, α, BN running
+ * statistics, optimizer slots, schedule position, epoch accumulators and every RNG/loader state, so a
+ * resumed search continues exactly where it stopped (DESIGN.md §2).
+ */
+import * as tf from '@tensorflow/tfjs-core'
+import type { RngState } from '../../core/rng'
+import type { EpochAccumulators, Position, Searcher } from './searcher'
+
+export const SNAPSHOT_VERSION = 1
+
+export interface TensorEntry {
+  readonly name: string
+  readonly shape: readonly number[]
+  readonly offset: number
+}
+
+export interface SnapshotMeta {
+  readonly version: number
+  readonly position: Position
+  readonly acc: EpochAccumulators
+  readonly rng: RngState
+  readonly loaders: { train: unknown; val: unknown }
+  readonly adamSteps: number
+  readonly lastValAcc: number
+  readonly tensors: readonly TensorEntry[]
+}
+
+export interface Snapshot {
+  readonly meta: SnapshotMeta
+  readonly data: Float32Array
+}
+
+/** Named tensors of the state, in a fixed order. */
+function namedTensors(s: Searcher): [string, tf.Tensor][] {
+  const out: [string, tf.Tensor][] = []
+  s.net.specs.forEach((spec, i) => out.push([`w:${spec.name}`, s.state.weights[i]!]))
+  out.push(['alphas:normal', s.state.alphasNormal], ['alphas:reduce', s.state.alphasReduce])
+  for (const [name, st] of s.state.bnStats) out.push([`bn:${name}:mean`, st.mean], [`bn:${name}:var`, st.variance])
+  s.sgd.momentumBuffers?.forEach((b, i) => out.push([`sgd:${s.net.specs[i]!.name}`, b]))
+  s.adam.m?.forEach((m, i) => out.push([`adam:m:${i}`, m]))
+  s.adam.v?.forEach((v, i) => out.push([`adam:v:${i}`, v]))
+  return out
+}
+
+export function takeSnapshot(s: Searcher): Snapshot {
+  const named = namedTensors(s)
+  const total = named.reduce((n, [, t]) => n + t.size, 0)
+  const data = new Float32Array(total)
+  const tensors: TensorEntry[] = []
+  let offset = 0
+  for (const [name, t] of named) {
+    data.set(t.dataSync() as Float32Array, offset)
+    tensors.push({ name, shape: [...t.shape], offset })
+    offset += t.size
+  }
+  return {
+    meta: {
+      version: SNAPSHOT_VERSION,
+      position: { ...s.position },
+      acc: { ...s.acc },
+      rng: s.rng.getState(),
+      loaders: { train: s.data.train.getState(), val: s.data.val.getState() },
+      adamSteps: s.adam.t,
+      lastValAcc: s.lastValAcc,
+      tensors,
+    },
+    data,
+  }
+}
+
+/** Restores a snapshot into a freshly built searcher of the same configuration. Throws on any mismatch. */
+export function restoreSnapshot(s: Searcher, snap: Snapshot): void {
+  if (snap.meta.version !== SNAPSHOT_VERSION) throw new Error(`checkpoint format version ${snap.meta.version} is not supported`)
+  const byName = new Map(snap.meta.tensors.map((t) => [t.name, t]))
+  const read = (name: string, shape: readonly number[]): tf.Tensor => {
+    const e = byName.get(name)
+    if (!e) throw new Error(`checkpoint has no tensor ${name}`)
+    if (e.shape.join(',') !== shape.join(','))
+      throw new Error(`checkpoint tensor ${name} has shape [${e.shape}], expected [${shape}]`)
+    const size = shape.reduce((a, b) => a * b, 1)
+    return tf.tensor(snap.data.subarray(e.offset, e.offset + size), [...shape])
+  }
+  const assign = (v: tf.Variable, name: string) => {
+    const t = read(name, v.shape)
+    v.assign(t)
+    t.dispose()
+  }
+  s.net.specs.forEach((spec, i) => assign(s.state.weights[i]!, `w:${spec.name}`))
+  assign(s.state.alphasNormal, 'alphas:normal')
+  assign(s.state.alphasReduce, 'alphas:reduce')
+  for (const [name, st] of s.state.bnStats) {
+    assign(st.mean, `bn:${name}:mean`)
+    assign(st.variance, `bn:${name}:var`)
+  }
+  s.sgd.dispose()
+  if (byName.has(`sgd:${s.net.specs[0]!.name}`))
+    s.sgd.momentumBuffers = s.net.specs.map((spec, i) => read(`sgd:${spec.name}`, s.state.weights[i]!.shape))
+  s.adam.dispose()
+  if (byName.has('adam:m:0')) {
+    const alphas = [s.state.alphasNormal, s.state.alphasReduce]
+    s.adam.m = alphas.map((a, i) => read(`adam:m:${i}`, a.shape))
+    s.adam.v = alphas.map((a, i) => read(`adam:v:${i}`, a.shape))
+  }
+  s.adam.t = snap.meta.adamSteps
+  s.position = { ...snap.meta.position }
+  s.acc = { ...snap.meta.acc }
+  s.rng.setState(snap.meta.rng)
+  s.data.train.setState(snap.meta.loaders.train)
+  s.data.val.setState(snap.meta.loaders.val)
+  s.lastValAcc = snap.meta.lastValAcc
+}
