@@ -90,7 +90,9 @@ export function withGrad(
       return out
     },
   }
-  return (tf.engine() as unknown as { runKernelFunc(p: KernelFuncParams): tf.Tensor }).runKernelFunc(params)
+  const engine = tf.engine() as unknown as { runKernelFunc?: (p: KernelFuncParams) => tf.Tensor }
+  if (typeof engine.runKernelFunc !== 'function') throw new Error('withGrad needs tfjs-core 4.x (engine.runKernelFunc)')
+  return engine.runKernelFunc(params)
 }
 
 /** ReLU whose backward reads its output (kept anyway by the conv that consumes it) and frees dy early. */

@@ -58,10 +58,10 @@ export function depthwiseConv2dNativeBackpropFilter({ inputs, backend, attrs }: 
 
 /**
  * Which implementation runs for channel multiplier 1 (ms per call at fmnist-small b32 shapes, scripts/_prof.ts
- * DWBENCH, on a loaded 2-core machine): the JS loops with one accumulator per tap of a filter row (`rowTaps`)
- * take 3×3 filters and 5×5 filters up to `wideMaxChannels` channels, 1.1–2.2× faster than the XNNPack route
- * (transposes + a depthwise conv with dy as the filter + a sum over N); the tap-by-tap JS loop is 1.5–2×
- * slower than XNNPack on 5×5. `jsMaxTaps` lets any filter take the JS loops, `js: false` forces XNNPack.
+ * DWBENCH): the JS loops with one accumulator per tap of a filter row (`rowTaps`) take 3×3 filters and 5×5
+ * filters up to `wideMaxChannels` channels, 1.7–3.7× faster than the XNNPack route (two transposes, a
+ * depthwise conv with dy as an Ho×Wo filter, a sum over N) from C=8 to C=64; the plain tap-by-tap JS loop is
+ * 1.1–1.7× slower than XNNPack on 5×5. `jsMaxTaps` lets any filter take the JS loops, `js: false` forces XNNPack.
  */
 export const filterGradMode = { js: true, jsMaxTaps: 9, rowTaps: true, wideMaxChannels: 64 }
 
@@ -74,13 +74,13 @@ export function jsFilterGrad(x: Float32Array, dy: Float32Array, dW: Float32Array
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info
   const { top, left } = info.padInfo
   const xStep = sw * C
-  const rows = (kw === 3 || kw === 5) && filterGradMode.rowTaps ? { x, dy, layout: { cs: C, xp: 1, yp: 1 } } : undefined
+  const rows = (kw === 3 || kw === 5) && filterGradMode.rowTaps
   for (let i = 0; i < kh; i++) {
     // Output rows whose input row oy·sh + i·dh − top lies inside [0, H).
     const oyMin = Math.max(0, Math.ceil((top - i * dh) / sh))
     const oyMax = Math.min(Ho, Math.floor((H - 1 + top - i * dh) / sh) + 1)
     if (rows) {
-      ;(kw === 3 ? rowOfThreeTaps : rowOfFiveTaps)(rows.x, rows.dy, dW, info, i, oyMin, oyMax, rows.layout)
+      ;(kw === 3 ? rowOfThreeTaps : rowOfFiveTaps)(x, dy, dW, info, i, oyMin, oyMax)
       continue
     }
     for (let j = 0; j < kw; j++) {
@@ -107,18 +107,9 @@ export function jsFilterGrad(x: Float32Array, dy: Float32Array, dW: Float32Array
 }
 
 /**
- * Where channel c's column ix of row r lies: r·W·cs + ix·cs + c·xp (dy: yp). NHWC is cs = C, xp = yp = 1.
- * (A channel-major copy, cs = 1, was measured too: the copies cost more than the contiguous walks save.)
- */
-interface Layout {
-  cs: number
-  xp: number
-  yp: number
-}
-
-/**
- * Filter row i of a 3-wide filter: the three taps of the row share each dy load, with three scalar
- * accumulators, over the output columns where all three read inside x; the border columns go tap by tap.
+ * Filter row i of a 3- or 5-wide filter: the taps of the row share each dy load, with one scalar accumulator
+ * per tap and channel (two channels at a time, adjacent in NHWC), over the output columns where all taps
+ * read inside x; the border columns go tap by tap. Generated from one template (keep both in step).
  */
 function rowOfThreeTaps(
   x: Float32Array,
@@ -128,57 +119,101 @@ function rowOfThreeTaps(
   i: number,
   oyMin: number,
   oyMax: number,
-  L: Layout,
 ): void {
   const { batchSize: N, inHeight: H, inWidth: W, inChannels: C, outHeight: Ho, outWidth: Wo } = info
   const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info
   const { top, left } = info.padInfo
-  const { cs, xp, yp } = L
-  const D = dw * cs
-  const xStep = sw * cs
-  // Columns where tap j reads inside x: [lo_j, hi_j); all three taps: [lo_0, hi_2).
-  const lo = (j: number) => Math.max(0, Math.ceil((left - j * dw) / sw))
-  const hi = (j: number) => Math.min(Wo, Math.floor((W - 1 + left - j * dw) / sw) + 1)
-  const inLo = Math.max(lo(0), lo(2))
-  const inHi = Math.max(inLo, Math.min(hi(0), hi(2)))
+  const D = dw * C
+  const xStep = sw * C
+  // Columns where all taps of the row read inside x: [lo_0, hi_last).
+  const inLo = Math.max(0, Math.ceil(left / sw))
+  const inHi = Math.max(inLo, Math.min(Wo, Math.floor((W - 1 + left - 2 * dw) / sw) + 1))
   const base = i * 3 * C
-  for (let c = 0; c < C; c++) {
+  let c = 0
+  for (; c + 1 < C; c += 2) {
+    let a0 = 0
+    let a1 = 0
+    let a2 = 0
+    let b0 = 0
+    let b1 = 0
+    let b2 = 0
+    for (let n = 0; n < N; n++) {
+      for (let oy = oyMin; oy < oyMax; oy++) {
+        const iy = oy * sh + i * dh - top
+        const xRow = (n * H + iy) * W * C + c
+        const yRow = (n * Ho + oy) * Wo * C + c
+        let xo = xRow + (inLo * sw - left) * C
+        for (let yo = yRow + inLo * C, end = yRow + inHi * C; yo < end; yo += C, xo += xStep) {
+          const g0 = dy[yo]!
+          const g1 = dy[yo + 1]!
+          a0 += x[xo]! * g0
+          b0 += x[xo + 1]! * g1
+          a1 += x[xo + 1 * D]! * g0
+          b1 += x[xo + 1 * D + 1]! * g1
+          a2 += x[xo + 2 * D]! * g0
+          b2 += x[xo + 2 * D + 1]! * g1
+        }
+        // Border columns, tap by tap: [0, inLo) then [inHi, Wo), jumping over the interior.
+        for (let ox = inLo > 0 ? 0 : inHi; ox < Wo; ox = ox + 1 === inLo ? inHi : ox + 1) {
+          const g0 = dy[yRow + ox * C]!
+          const g1 = dy[yRow + ox * C + 1]!
+          const ix = ox * sw - left
+          if (ix >= 0 && ix < W) {
+            const q = xRow + ix * C
+            a0 += x[q]! * g0
+            b0 += x[q + 1]! * g1
+          }
+          if (ix + 1 * dw >= 0 && ix + 1 * dw < W) {
+            const q = xRow + (ix + 1 * dw) * C
+            a1 += x[q]! * g0
+            b1 += x[q + 1]! * g1
+          }
+          if (ix + 2 * dw >= 0 && ix + 2 * dw < W) {
+            const q = xRow + (ix + 2 * dw) * C
+            a2 += x[q]! * g0
+            b2 += x[q + 1]! * g1
+          }
+        }
+      }
+    }
+    dW[base + 0 * C + c] = a0
+    dW[base + 0 * C + c + 1] = b0
+    dW[base + 1 * C + c] = a1
+    dW[base + 1 * C + c + 1] = b1
+    dW[base + 2 * C + c] = a2
+    dW[base + 2 * C + c + 1] = b2
+  }
+  for (; c < C; c++) {
     let a0 = 0
     let a1 = 0
     let a2 = 0
     for (let n = 0; n < N; n++) {
       for (let oy = oyMin; oy < oyMax; oy++) {
         const iy = oy * sh + i * dh - top
-        const xRow = (n * H + iy) * W * cs + c * xp
-        const yRow = (n * Ho + oy) * Wo * cs + c * yp
-        let xo = xRow + (inLo * sw - left) * cs
-        let yo = yRow + inLo * cs
-        for (const end = yRow + inHi * cs; yo < end; yo += cs, xo += xStep) {
-          const g = dy[yo]!
-          a0 += x[xo]! * g
-          a1 += x[xo + D]! * g
-          a2 += x[xo + 2 * D]! * g
+        const xRow = (n * H + iy) * W * C + c
+        const yRow = (n * Ho + oy) * Wo * C + c
+        let xo = xRow + (inLo * sw - left) * C
+        for (let yo = yRow + inLo * C, end = yRow + inHi * C; yo < end; yo += C, xo += xStep) {
+          const g0 = dy[yo]!
+          a0 += x[xo]! * g0
+          a1 += x[xo + 1 * D]! * g0
+          a2 += x[xo + 2 * D]! * g0
         }
-        // Border columns, tap by tap: [0, inLo) then [inHi, Wo), jumping over the interior.
         for (let ox = inLo > 0 ? 0 : inHi; ox < Wo; ox = ox + 1 === inLo ? inHi : ox + 1) {
-          const g = dy[yRow + ox * cs]!
+          const g0 = dy[yRow + ox * C]!
           const ix = ox * sw - left
-          if (ix >= 0 && ix < W) a0 += x[xRow + ix * cs]! * g
-          if (ix + dw >= 0 && ix + dw < W) a1 += x[xRow + (ix + dw) * cs]! * g
-          if (ix + 2 * dw >= 0 && ix + 2 * dw < W) a2 += x[xRow + (ix + 2 * dw) * cs]! * g
+          if (ix >= 0 && ix < W) a0 += x[xRow + ix * C]! * g0
+          if (ix + 1 * dw >= 0 && ix + 1 * dw < W) a1 += x[xRow + (ix + 1 * dw) * C]! * g0
+          if (ix + 2 * dw >= 0 && ix + 2 * dw < W) a2 += x[xRow + (ix + 2 * dw) * C]! * g0
         }
       }
     }
-    dW[base + c] = a0
-    dW[base + C + c] = a1
+    dW[base + 0 * C + c] = a0
+    dW[base + 1 * C + c] = a1
     dW[base + 2 * C + c] = a2
   }
 }
 
-/**
- * Filter row i of a 5-wide filter, as rowOfThreeTaps: the five taps of the row share each dy load, with three scalar
- * accumulators.
- */
 function rowOfFiveTaps(
   x: Float32Array,
   dy: Float32Array,
@@ -187,21 +222,93 @@ function rowOfFiveTaps(
   i: number,
   oyMin: number,
   oyMax: number,
-  L: Layout,
 ): void {
   const { batchSize: N, inHeight: H, inWidth: W, inChannels: C, outHeight: Ho, outWidth: Wo } = info
   const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info
   const { top, left } = info.padInfo
-  const { cs, xp, yp } = L
-  const D = dw * cs
-  const xStep = sw * cs
-  // Columns where all five taps read inside x: [lo_0, hi_4).
-  const lo = (j: number) => Math.max(0, Math.ceil((left - j * dw) / sw))
-  const hi = (j: number) => Math.min(Wo, Math.floor((W - 1 + left - j * dw) / sw) + 1)
-  const inLo = Math.max(lo(0), lo(4))
-  const inHi = Math.max(inLo, Math.min(hi(0), hi(4)))
+  const D = dw * C
+  const xStep = sw * C
+  // Columns where all taps of the row read inside x: [lo_0, hi_last).
+  const inLo = Math.max(0, Math.ceil(left / sw))
+  const inHi = Math.max(inLo, Math.min(Wo, Math.floor((W - 1 + left - 4 * dw) / sw) + 1))
   const base = i * 5 * C
-  for (let c = 0; c < C; c++) {
+  let c = 0
+  for (; c + 1 < C; c += 2) {
+    let a0 = 0
+    let a1 = 0
+    let a2 = 0
+    let a3 = 0
+    let a4 = 0
+    let b0 = 0
+    let b1 = 0
+    let b2 = 0
+    let b3 = 0
+    let b4 = 0
+    for (let n = 0; n < N; n++) {
+      for (let oy = oyMin; oy < oyMax; oy++) {
+        const iy = oy * sh + i * dh - top
+        const xRow = (n * H + iy) * W * C + c
+        const yRow = (n * Ho + oy) * Wo * C + c
+        let xo = xRow + (inLo * sw - left) * C
+        for (let yo = yRow + inLo * C, end = yRow + inHi * C; yo < end; yo += C, xo += xStep) {
+          const g0 = dy[yo]!
+          const g1 = dy[yo + 1]!
+          a0 += x[xo]! * g0
+          b0 += x[xo + 1]! * g1
+          a1 += x[xo + 1 * D]! * g0
+          b1 += x[xo + 1 * D + 1]! * g1
+          a2 += x[xo + 2 * D]! * g0
+          b2 += x[xo + 2 * D + 1]! * g1
+          a3 += x[xo + 3 * D]! * g0
+          b3 += x[xo + 3 * D + 1]! * g1
+          a4 += x[xo + 4 * D]! * g0
+          b4 += x[xo + 4 * D + 1]! * g1
+        }
+        // Border columns, tap by tap: [0, inLo) then [inHi, Wo), jumping over the interior.
+        for (let ox = inLo > 0 ? 0 : inHi; ox < Wo; ox = ox + 1 === inLo ? inHi : ox + 1) {
+          const g0 = dy[yRow + ox * C]!
+          const g1 = dy[yRow + ox * C + 1]!
+          const ix = ox * sw - left
+          if (ix >= 0 && ix < W) {
+            const q = xRow + ix * C
+            a0 += x[q]! * g0
+            b0 += x[q + 1]! * g1
+          }
+          if (ix + 1 * dw >= 0 && ix + 1 * dw < W) {
+            const q = xRow + (ix + 1 * dw) * C
+            a1 += x[q]! * g0
+            b1 += x[q + 1]! * g1
+          }
+          if (ix + 2 * dw >= 0 && ix + 2 * dw < W) {
+            const q = xRow + (ix + 2 * dw) * C
+            a2 += x[q]! * g0
+            b2 += x[q + 1]! * g1
+          }
+          if (ix + 3 * dw >= 0 && ix + 3 * dw < W) {
+            const q = xRow + (ix + 3 * dw) * C
+            a3 += x[q]! * g0
+            b3 += x[q + 1]! * g1
+          }
+          if (ix + 4 * dw >= 0 && ix + 4 * dw < W) {
+            const q = xRow + (ix + 4 * dw) * C
+            a4 += x[q]! * g0
+            b4 += x[q + 1]! * g1
+          }
+        }
+      }
+    }
+    dW[base + 0 * C + c] = a0
+    dW[base + 0 * C + c + 1] = b0
+    dW[base + 1 * C + c] = a1
+    dW[base + 1 * C + c + 1] = b1
+    dW[base + 2 * C + c] = a2
+    dW[base + 2 * C + c + 1] = b2
+    dW[base + 3 * C + c] = a3
+    dW[base + 3 * C + c + 1] = b3
+    dW[base + 4 * C + c] = a4
+    dW[base + 4 * C + c + 1] = b4
+  }
+  for (; c < C; c++) {
     let a0 = 0
     let a1 = 0
     let a2 = 0
@@ -210,32 +317,30 @@ function rowOfFiveTaps(
     for (let n = 0; n < N; n++) {
       for (let oy = oyMin; oy < oyMax; oy++) {
         const iy = oy * sh + i * dh - top
-        const xRow = (n * H + iy) * W * cs + c * xp
-        const yRow = (n * Ho + oy) * Wo * cs + c * yp
-        let xo = xRow + (inLo * sw - left) * cs
-        let yo = yRow + inLo * cs
-        for (const end = yRow + inHi * cs; yo < end; yo += cs, xo += xStep) {
-          const g = dy[yo]!
-          a0 += x[xo]! * g
-          a1 += x[xo + D]! * g
-          a2 += x[xo + 2 * D]! * g
-          a3 += x[xo + 3 * D]! * g
-          a4 += x[xo + 4 * D]! * g
+        const xRow = (n * H + iy) * W * C + c
+        const yRow = (n * Ho + oy) * Wo * C + c
+        let xo = xRow + (inLo * sw - left) * C
+        for (let yo = yRow + inLo * C, end = yRow + inHi * C; yo < end; yo += C, xo += xStep) {
+          const g0 = dy[yo]!
+          a0 += x[xo]! * g0
+          a1 += x[xo + 1 * D]! * g0
+          a2 += x[xo + 2 * D]! * g0
+          a3 += x[xo + 3 * D]! * g0
+          a4 += x[xo + 4 * D]! * g0
         }
-        // Border columns, tap by tap: [0, inLo) then [inHi, Wo), jumping over the interior.
         for (let ox = inLo > 0 ? 0 : inHi; ox < Wo; ox = ox + 1 === inLo ? inHi : ox + 1) {
-          const g = dy[yRow + ox * cs]!
+          const g0 = dy[yRow + ox * C]!
           const ix = ox * sw - left
-          if (ix >= 0 && ix < W) a0 += x[xRow + ix * cs]! * g
-          if (ix + dw >= 0 && ix + dw < W) a1 += x[xRow + (ix + dw) * cs]! * g
-          if (ix + 2 * dw >= 0 && ix + 2 * dw < W) a2 += x[xRow + (ix + 2 * dw) * cs]! * g
-          if (ix + 3 * dw >= 0 && ix + 3 * dw < W) a3 += x[xRow + (ix + 3 * dw) * cs]! * g
-          if (ix + 4 * dw >= 0 && ix + 4 * dw < W) a4 += x[xRow + (ix + 4 * dw) * cs]! * g
+          if (ix >= 0 && ix < W) a0 += x[xRow + ix * C]! * g0
+          if (ix + 1 * dw >= 0 && ix + 1 * dw < W) a1 += x[xRow + (ix + 1 * dw) * C]! * g0
+          if (ix + 2 * dw >= 0 && ix + 2 * dw < W) a2 += x[xRow + (ix + 2 * dw) * C]! * g0
+          if (ix + 3 * dw >= 0 && ix + 3 * dw < W) a3 += x[xRow + (ix + 3 * dw) * C]! * g0
+          if (ix + 4 * dw >= 0 && ix + 4 * dw < W) a4 += x[xRow + (ix + 4 * dw) * C]! * g0
         }
       }
     }
-    dW[base + c] = a0
-    dW[base + C + c] = a1
+    dW[base + 0 * C + c] = a0
+    dW[base + 1 * C + c] = a1
     dW[base + 2 * C + c] = a2
     dW[base + 3 * C + c] = a3
     dW[base + 4 * C + c] = a4
