@@ -25,7 +25,8 @@ const CONFIGS: Record<string, BenchConfig> = {
   'fmnist-small': { inCh: 1, hw: 28, C: 8, layers: 5, batch: 32 },
   // cifar-proxy at batch 32 does not fit the 4 GiB wasm heap (REPORT.md §3); batch 4 does.
   'cifar-proxy': { inCh: 3, hw: 32, C: 16, layers: 8, batch: 4 },
-  quick: { inCh: 1, hw: 28, C: 4, layers: 5, batch: 32 },
+  // darts-1st-quick: Fashion-MNIST downsampled to 16×16, C=4, 5 cells.
+  quick: { inCh: 1, hw: 16, C: 4, layers: 5, batch: Number(process.env.BENCH_BATCH ?? 32) },
 }
 
 const arg = (name: string, fallback: string): string => {

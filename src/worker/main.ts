@@ -66,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
   const backend = await initBackend(run.config.backend === 'auto' ? undefined : run.config.backend)
   console.log(`[run ${run.id} worker ${process.pid}] ${describeBackend(backend)}`)
   const backendRecord = { name: backend.name, package: backend.package, version: backend.version, device: backend.device }
-  const { data, info } = await loadSearchData(run.config, { dataDir: run.dataDir })
+  const { data, info } = await loadSearchData(run.config, { dataDir: run.dataDir, download: run.download })
   const searcher = buildSearch(run.config, data, info.numClasses)
 
   if (checkpoint) {

@@ -52,6 +52,7 @@ function createRun(values: Record<string, unknown>): { dir: string; run: RunFile
     createdAt: new Date().toISOString(),
     config,
     dataDir,
+    download: values.download === true,
     versions: { hdarts: APP_VERSION, node: process.version },
   }
   try {
@@ -115,6 +116,8 @@ function runWorker(dir: string, run: RunFile, resume: boolean, json: boolean): P
     if (m.event.type === 'finished') finished = m.event
     if (m.event.type === 'failed') failed = m.event
     if (json) return
+    // Bad input found by the worker before any work (a missing or corrupt dataset): one line at exit.
+    if (!header && m.event.type === 'failed' && m.event.reason === 'bad-input') return
     if (!header) {
       header = true
       view.line(`run ${run.id}\n  dir ${dir}`)
@@ -170,7 +173,7 @@ function runWorker(dir: string, run: RunFile, resume: boolean, json: boolean): P
       if (finished) return done(0)
       if (code === EXIT_STOPPED) return done(EXIT_STOPPED)
       if (failed?.reason === 'bad-input') {
-        if (json) process.stderr.write(`hdarts: ${failed.message}\n`)
+        if (json || !header) process.stderr.write(`hdarts: ${failed.message}\n`)
         return done(2)
       }
       done(1)
@@ -193,6 +196,7 @@ export const searchCommand: Command = {
     preset: { type: 'string', value: 'NAME', help: 'search preset' },
     dataset: { type: 'string', value: 'ID', help: 'dataset (overrides the preset)' },
     'data-dir': { type: 'string', value: 'DIR', help: 'look for dataset files here first' },
+    download: { type: 'boolean', help: 'download the dataset (checksum-verified) if no copy is found' },
     set: { type: 'string', multiple: true, value: 'KEY=VALUE', help: 'override a setting (repeatable)' },
     'runs-dir': {
       type: 'string',

@@ -21,6 +21,8 @@ export const runFileSchema = z.strictObject({
   config: searchConfigSchema,
   /** Where the dataset files were looked for first (the --data-dir option). */
   dataDir: z.string().nullable(),
+  /** Allow downloading the dataset from its official source (checksum-verified) when no copy is found. */
+  download: z.boolean().default(false),
   versions: z.record(z.string(), z.string()),
 })
 

@@ -110,7 +110,7 @@ export async function locateDataset(entry: CatalogEntry, opts: LocateOptions = {
   const files = entry.required.map((alts) => alts.at(-1)).join(', ')
   const ways = [
     entry.hint,
-    `download it (download: true) from ${source.baseUrls[0]} into ${target}`,
+    `download it with --download (from ${source.baseUrls[0]} into ${target})`,
     `or put ${files} in one of those folders or pass --data-dir DIR`,
   ].filter(Boolean)
   throw new DatasetError(`${entry.info.label} files not found. Looked in: ${looked.join('; ')}. To get them: ${ways.join(', ')}.`)

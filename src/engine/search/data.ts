@@ -52,8 +52,14 @@ export interface LoadedSearchData {
   readonly sizes: { train: number; val: number }
 }
 
-export async function loadSearchData(config: SearchConfig, opts: { dataDir: string | null }): Promise<LoadedSearchData> {
-  const ds = await loadDataset(config.dataset, opts.dataDir ? { dataDir: opts.dataDir } : {})
+export async function loadSearchData(
+  config: SearchConfig,
+  opts: { dataDir: string | null; download?: boolean },
+): Promise<LoadedSearchData> {
+  const ds = await loadDataset(config.dataset, {
+    ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+    download: opts.download ?? false,
+  })
   const split = searchSplit(ds.train, {
     portion: config.trainPortion,
     ...(config.limitPerHalf ? { limit: config.limitPerHalf } : {}),
@@ -68,24 +74,36 @@ export async function loadSearchData(config: SearchConfig, opts: { dataDir: stri
   return { ...searchDataFromSplit(config, info, train, val), info, location: ds.location }
 }
 
-/** Area-average downsampling by an integer factor (e.g. Fashion-MNIST 28 → 14 for CPU-scale searches). */
+/**
+ * Area-average downsampling to `size`×`size` (e.g. Fashion-MNIST for CPU-scale searches). When `size`
+ * does not divide the image size, the image is first zero-padded symmetrically to the nearest
+ * multiple (28 → 32 → 16): DARTS's reductions need even sizes, and (Fashion-)MNIST's border is 0.
+ */
 export function downsample(set: ImageSet, size: number): ImageSet {
-  const { height: H, width: W, channels: C } = set.shape
-  const f = H / size
-  if (!Number.isInteger(f) || f < 1 || W % f !== 0)
-    throw new DatasetError(`imageSize ${size} must divide the image size ${H}×${W} by an integer factor`)
-  const [h, w] = [H / f, W / f]
-  const out = new Uint8Array(set.count * h * w * C)
+  const { height: H0, width: W0, channels: C } = set.shape
+  if (H0 !== W0) throw new DatasetError(`imageSize needs square images, got ${H0}×${W0}`)
+  if (size >= H0) throw new DatasetError(`imageSize ${size} must be smaller than the images (${H0}×${W0})`)
+  let f = Math.floor(H0 / size)
+  while ((size * f - H0) % 2 !== 0 || size * f < H0) f += 1
+  const S = size * f // padded side
+  const pad = (S - H0) / 2
+  const out = new Uint8Array(set.count * size * size * C)
   for (let n = 0; n < set.count; n++)
-    for (let i = 0; i < h; i++)
-      for (let j = 0; j < w; j++)
+    for (let i = 0; i < size; i++)
+      for (let j = 0; j < size; j++)
         for (let c = 0; c < C; c++) {
           let sum = 0
-          for (let a = 0; a < f; a++)
-            for (let b = 0; b < f; b++) sum += set.images[((n * H + i * f + a) * W + j * f + b) * C + c]!
-          out[((n * h + i) * w + j) * C + c] = Math.round(sum / (f * f))
+          for (let a = 0; a < f; a++) {
+            const y = i * f + a - pad
+            if (y < 0 || y >= H0) continue
+            for (let b = 0; b < f; b++) {
+              const x = j * f + b - pad
+              if (x >= 0 && x < W0) sum += set.images[((n * H0 + y) * W0 + x) * C + c]!
+            }
+          }
+          out[((n * size + i) * size + j) * C + c] = Math.round(sum / (f * f))
         }
-  return makeSet(set.role, out, set.labels, { height: h, width: w, channels: C })
+  return makeSet(set.role, out, set.labels, { height: size, width: size, channels: C })
 }
 
 export function searchDataFromSplit(

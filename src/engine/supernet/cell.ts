@@ -7,17 +7,11 @@ import * as tf from '@tensorflow/tfjs-core'
 import { factorizedReduce, type Op, prefixSpecs, reluConvBn, sumN } from '../ops/index'
 import type { ParamScope } from '../ops/scope'
 import type { BnSpec, ParamSpec } from '../types'
+import type { CellShape } from '../../core/metrics/params'
 import { MixedOp } from './mixedOp'
 
-export interface CellShape {
-  readonly C_prev_prev: number
-  readonly C_prev: number
-  readonly C: number
-  readonly reduction: boolean
-  readonly reduction_prev: boolean
-  readonly sizePrevPrev: number
-  readonly sizePrev: number
-}
+// The same cell geometry the analytic counter in core uses, so the two cannot drift apart.
+export type { CellShape } from '../../core/metrics/params'
 
 export class SearchCell {
   readonly preprocess0: Op

@@ -94,7 +94,7 @@ describe('resolution order', () => {
       expect(msg).toContain(`system ${join(dir, 'sys', 'fashion-mnist')} (no such folder)`)
       expect(msg).toContain('apt-get install dataset-fashion-mnist')
       expect(msg).toContain('--data-dir')
-      expect(msg).toContain('download: true')
+      expect(msg).toContain('--download')
       expect(requests).toBe(0) // downloads are opt-in
     } finally {
       server.closeAllConnections()
