@@ -1,9 +1,11 @@
+// Per-kernel profile of one supernet step on wasm: `npx tsx scripts/profile-step.ts [BATCH] [C]`.
+// Env flags: MEMONLY, MEMFWD (live memory after forward/backward), MEMTAPE (saved bytes per kernel), DWBENCH.
 import * as tf from '@tensorflow/tfjs-core'
-import { PRESETS } from '/work/main/src/core/config/search'
-import { Rng } from '/work/main/src/core/rng'
-import { initBackend } from '/work/main/src/engine/backends'
-import { buildSearch } from '/work/main/src/engine/search/session'
-import { crossEntropy } from '/work/main/src/engine/search/loss'
+import { PRESETS } from '../src/core/config/search'
+import { Rng } from '../src/core/rng'
+import { initBackend } from '../src/engine/backends'
+import { buildSearch } from '../src/engine/search/session'
+import { crossEntropy } from '../src/engine/search/loss'
 await initBackend('wasm')
 const B = Number(process.argv[2] ?? 32),
   C = Number(process.argv[3] ?? 4)
@@ -102,7 +104,7 @@ if (process.env.MEMTAPE) {
   })
 }
 if (process.env.DWBENCH) {
-  const { filterGradMode } = await import('/work/main/src/engine/backends/wasm/depthwiseBackpropFilter')
+  const { filterGradMode } = await import('../src/engine/backends/wasm/depthwiseBackpropFilter')
   for (const [N, H, C, k, s, d] of [
     [32, 28, 8, 3, 1, 1],
     [32, 28, 8, 5, 1, 1],
