@@ -36,4 +36,6 @@ for (const file of readdirSync(library)
 console.log(`What works today (npx hdarts --help for all of it):
   npx hdarts genotype params FILE|- [--channels 36] [--layers 20] [--classes 10] [--auxiliary] [--name NAME] [--json]
   npx hdarts genotype convert FILE|- --to darts|json|nb201 [--name NAME]
+  npx hdarts search --preset darts-1st-quick      a DARTS search on Fashion-MNIST (about 13 minutes on 2 cores)
+  npx hdarts search --resume RUN_DIR              continue a stopped or crashed search
   npm test        layer lint, typecheck, formatting and the test suite`)
