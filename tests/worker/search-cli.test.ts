@@ -65,6 +65,19 @@ function searchUntil(
   )
 }
 
+/** A run stopped by SIGTERM as soon as it starts: it checkpoints after one step and exits 75. */
+async function stoppedRun(): Promise<string> {
+  let signalled = false
+  const code = await searchUntil(TINY_MORE, (_dir, evs, child) => {
+    if (!signalled && evs.some((e) => e.type === 'started')) {
+      signalled = true
+      child.kill('SIGTERM')
+    }
+  })
+  expect(code).toBe(75)
+  return newestRun()
+}
+
 describe.skipIf(!haveData)('hdarts search end to end', () => {
   let reference: ReturnType<typeof epochSummary>
 
@@ -94,15 +107,7 @@ describe.skipIf(!haveData)('hdarts search end to end', () => {
   }, 120_000)
 
   it('stops on SIGTERM with a checkpoint (exit 75) and resumes to the same result', async () => {
-    let signalled = false
-    const code = await searchUntil(TINY_MORE, (_dir, evs, child) => {
-      if (!signalled && evs.some((e) => e.type === 'started')) {
-        signalled = true
-        child.kill('SIGTERM')
-      }
-    })
-    expect(code).toBe(75)
-    const dir = newestRun()
+    const dir = await stoppedRun()
     expect(events(dir).at(-1)).toMatchObject({ type: 'stopped', signal: 'SIGTERM' })
     const resumed = hdarts(['search', '--resume', dir, '--json'])
     expect(resumed.code).toBe(0)
@@ -142,15 +147,7 @@ describe.skipIf(!haveData)('hdarts search end to end', () => {
     expect(notRun.code).toBe(2)
     expect(notRun.stderr).toMatch(/not a run directory/)
     // A stopped (resumable) run whose checkpoint then gets damaged.
-    let signalled = false
-    const code = await searchUntil(TINY_MORE, (_dir, evs, child) => {
-      if (!signalled && evs.some((e) => e.type === 'started')) {
-        signalled = true
-        child.kill('SIGTERM')
-      }
-    })
-    expect(code).toBe(75)
-    const dir = newestRun()
+    const dir = await stoppedRun()
     const ckpt = join(dir, 'checkpoints', 'latest.ckpt')
     const damaged = readFileSync(ckpt)
     const mid = damaged.length >> 1
