@@ -4,7 +4,9 @@
  */
 import { z } from 'zod'
 
-export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const
+/** TF.js backends in the order they are tried; the engine's backend selection uses this list. */
+export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const
+export const BACKEND_CHOICES = ['auto', ...BACKEND_NAMES] as const
 export const DATASET_IDS = ['cifar10', 'cifar100', 'fashion-mnist', 'mnist', 'folder'] as const
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max)

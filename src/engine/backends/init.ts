@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs'
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu'
 import { getThreadsCount, version_wasm } from '@tensorflow/tfjs-backend-wasm'
+import { BACKEND_NAMES } from '../../core/config/search'
 import { setDilatedDepthwiseGrad } from '../ops/conv'
 import { guardWasmHeap } from './memory'
 import { registerWasmKernels } from './wasm'
@@ -20,7 +21,7 @@ import { wasmDilatedDepthwiseGrad } from './wasm/dilatedDepthwiseGrad'
 // The worker imports backend selection and OOM handling from one place.
 export { describeOutOfMemory, isOutOfMemoryError, WASM_OUT_OF_MEMORY_MESSAGE, wasmHeapBytes } from './memory'
 
-export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const
+export { BACKEND_NAMES }
 export type BackendPin = (typeof BACKEND_NAMES)[number]
 
 export interface BackendInfo {

@@ -4,6 +4,8 @@
  * CIFAR-10 train set costs 150 MB, not 600 MB as float32.
  */
 
+import { DATASET_IDS } from '../../core/config/search'
+
 export interface ImageShape {
   readonly height: number
   readonly width: number
@@ -47,7 +49,9 @@ export interface ImageSet<R extends SplitRole = SplitRole> {
 export type TrainSet = ImageSet<'train'>
 export type TestSet = ImageSet<'test'>
 
-export const DATASET_IDS = ['cifar10', 'cifar100', 'fashion-mnist', 'mnist', 'folder'] as const
+// One list for the config schema and the data layer.
+
+export { DATASET_IDS }
 export type DatasetId = (typeof DATASET_IDS)[number]
 
 /** What a model and a trainer need to know about a dataset; for `folder` it is filled in from the files. */

@@ -75,6 +75,8 @@ export class Searcher {
   readonly rng: Rng
   position: Position = { epoch: 0, step: 0 }
   acc: EpochAccumulators = emptyAccumulators()
+  /** Validation accuracy of the last finished epoch. */
+  lastValAcc = 0
   private stepSecondsEma = 0
 
   constructor(
@@ -225,8 +227,6 @@ export class Searcher {
     this.position = { epoch: epoch + 1, step: 0 }
     this.acc = emptyAccumulators()
   }
-
-  lastValAcc = 0
 
   evaluate(): { loss: number; acc: number } {
     const [H, W, C] = this.data.shape
