@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, readdir, rename, rm } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
+import { appHome } from '../../core/appHome'
 import type { CatalogEntry, DownloadSource } from './catalog'
 import { downloadFile } from './download'
 import { firstExisting, isDir } from './files'
@@ -27,14 +28,7 @@ export function defaultAppDataDir(
   home: string = homedir(),
 ): string {
   if (env.HDARTS_DATA_DIR) return env.HDARTS_DATA_DIR
-  if (env.HDARTS_HOME) return join(env.HDARTS_HOME, 'datasets')
-  const base =
-    platform === 'win32'
-      ? (env.APPDATA ?? join(home, 'AppData', 'Roaming'))
-      : platform === 'darwin'
-        ? join(home, 'Library', 'Application Support')
-        : env.XDG_DATA_HOME || join(home, '.local', 'share')
-  return join(base, 'hdarts-studio', 'datasets')
+  return join(appHome(env, platform, home), 'datasets')
 }
 
 export interface LocateOptions {
