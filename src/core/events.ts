@@ -16,6 +16,8 @@ export interface BackendRecord {
   readonly device: string
 }
 
+export type GenotypeFormat = 'darts' | 'nb201' | 'hdarts' | 'fair'
+
 export type RunEventBody =
   | {
       readonly type: 'started'
@@ -67,7 +69,25 @@ export type RunEventBody =
       readonly normal: number[][]
       readonly reduce: number[][]
     }
-  | { readonly type: 'genotype'; readonly epoch: number; readonly text: string }
+  | {
+      readonly type: 'genotype'
+      readonly epoch: number
+      readonly text: string
+      /** How `text` is written (the core parsers auto-detect it too): DARTS `Genotype(...)`, NB201 string, HDARTS motif text, FairDARTS triples. */
+      readonly format?: GenotypeFormat
+    }
+  | {
+      /**
+       * Method-specific state of one epoch, for charts and comparisons: scalars such as the PR-DARTS
+       * regularizer components (`prS`, `prG`, `prQ`, `prPath`), `tau`, SDARTS `epsilon`, DARTS- `auxBeta`,
+       * β-DARTS `betaLambda`, R-DARTS `lambdaMax`; matrices such as gate probabilities
+       * (`gatesNormal`), PC-DARTS edge weights (`edgeNormal`) or HDARTS motif α (`motifs.0.normal`).
+       */
+      readonly type: 'method'
+      readonly epoch: number
+      readonly scalars: Readonly<Record<string, number>>
+      readonly matrices: Readonly<Record<string, number[][]>>
+    }
   | {
       readonly type: 'checkpoint'
       readonly epoch: number
