@@ -12,7 +12,7 @@ import { countSearchNetwork } from '../src/core/metrics/supernet'
 import { Rng } from '../src/core/rng'
 import { type BackendPin, describeBackend, initBackend, wasmHeapBytes } from '../src/engine/backends'
 import type { BatchSource, SearchData } from '../src/engine/search/searcher'
-import { buildSearch } from '../src/engine/search/session'
+import { buildSearch, disposeSearch } from '../src/engine/search/session'
 
 interface BenchConfig {
   inCh: number
@@ -64,9 +64,7 @@ function timeSteps(cfg: BenchConfig, unrolled: boolean): { ms: number[]; heapMB:
     if (i > 0) ms.push(performance.now() - t0) // the first step warms up kernels and XNNPack packing
   }
   const heap = wasmHeapBytes()
-  searcher.dispose()
-  tf.dispose([...searcher.state.weights, searcher.state.alphasNormal, searcher.state.alphasReduce])
-  for (const s of searcher.state.bnStats.values()) tf.dispose([s.mean, s.variance])
+  disposeSearch(searcher)
   return { ms, heapMB: heap === null ? null : Math.round(heap / 2 ** 20), rssMB: Math.round(process.memoryUsage().rss / 2 ** 20) }
 }
 

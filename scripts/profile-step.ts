@@ -18,7 +18,7 @@ const y = tf.tensor1d(
 )
 const src = { batchesPerEpoch: 1, next: () => null, getState: () => null, setState: () => {} }
 const s = buildSearch(cfg as any, { shape: [28, 28, 1], train: src, val: src, valEval: src }, 10)
-const alphas = { normal: s.state.alphasNormal, reduce: s.state.alphasReduce }
+const alphas = { normal: tf.softmax(s.state.arch[0]!), reduce: tf.softmax(s.state.arch[1]!) }
 const time = (name: string, f: () => void) => {
   if (process.env.MEMONLY) return
   f()

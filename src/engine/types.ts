@@ -56,30 +56,38 @@ export interface SupernetConfig {
   readonly inputSize: number
   /** Candidate ops in α column order (DARTS_PRIMITIVES). */
   readonly ops: readonly string[]
+  /** PC-DARTS: 1/K of the channels go through the ops (1: all). */
+  readonly partialChannels?: number
+  /** DARTS-: every mixed op gets an auxiliary skip (identity, or FactorizedReduce at stride 2). */
+  readonly auxSkip?: boolean
 }
 
-export interface Alphas {
-  /** [edges, ops] */
+/**
+ * Mixing weights of the DARTS-space supernet: one `[edges, ops]` matrix per cell type, already
+ * normalised by the method's parametrization (softmax, sigmoid, gates, …). `auxSkip` is DARTS-'s β_t
+ * on the auxiliary skip beside every mixed op (the supernet must be built with `auxSkip`).
+ */
+export interface DartsMixing {
   readonly normal: Tensor2D
-  /** [edges, ops] */
   readonly reduce: Tensor2D
+  readonly auxSkip?: number
 }
 
-export interface Supernet {
+export interface Supernet<M = DartsMixing> {
   readonly config: SupernetConfig
   readonly specs: readonly ParamSpec[]
   readonly bnSpecs: readonly BnSpec[]
   /** Number of α rows per cell type: 2+3+…+(steps+1). */
   readonly edges: number
   /** Logits [N, classes] for NHWC input x, given weights in `specs` order. */
-  forward(weights: readonly Tensor[], alphas: Alphas, x: Tensor4D, opts: ForwardOptions): Tensor2D
+  forward(weights: readonly Tensor[], mixing: M, x: Tensor4D, opts: ForwardOptions): Tensor2D
 }
 
 /** The trainable state of a search, as variables. */
 export interface SearchState {
   readonly weights: Variable[]
-  readonly alphasNormal: Variable<Rank.R2>
-  readonly alphasReduce: Variable<Rank.R2>
+  /** Architecture parameters in the method's `archSpecs` order (DARTS: alphasNormal, alphasReduce). */
+  readonly arch: Variable<Rank.R2>[]
   /** Running BN statistics by name. */
   readonly bnStats: Map<string, { mean: Variable; variance: Variable }>
 }

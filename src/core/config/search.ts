@@ -12,9 +12,116 @@ export const DATASET_IDS = ['cifar10', 'cifar100', 'fashion-mnist', 'mnist', 'fo
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max)
 const rate = z.number().min(0).max(10)
 
+/** Method families: a label for grouping and the preset a config came from; behaviour is set by the fields below. */
+export const METHOD_NAMES = [
+  'darts',
+  'hdarts',
+  'pr-darts',
+  'pc-darts',
+  'fair-darts',
+  'sdarts-rs',
+  'sdarts-adv',
+  'darts-minus',
+  'beta-darts',
+] as const
+/** How architecture parameters become mixing weights (DESIGN.md §6). */
+export const PARAMETRIZATIONS = ['softmax', 'hierarchical', 'hard-concrete', 'sigmoid', 'partial-channel'] as const
+
+const gatesSchema = z.strictObject({
+  /** Hard-concrete temperature, annealed linearly from tauMax to tauMin over the epochs (PR-DARTS: 1 → 0.1). */
+  tauMax: z.number().gt(0),
+  tauMin: z.number().gt(0),
+  /** Stretch interval (a, b) of the hard-concrete distribution (−0.1, 1.1). */
+  a: z.number().lt(0),
+  b: z.number().gt(1),
+  /** Ops kept per edge by the top-k straight-through selection (2). */
+  k: int(1, 16),
+  /** Gate dropout before the top-k (0.4). */
+  dropout: z.number().min(0).lt(1),
+})
+
+const partialChannelSchema = z.strictObject({
+  /** 1/K of the channels go through the ops (PC-DARTS: K = 4). */
+  K: int(1, 64),
+  /** Per-node softmax over incoming edges (PC-DARTS's β). */
+  edgeNormalization: z.boolean(),
+})
+
+const hierarchicalSchema = z.strictObject({
+  /** Candidate motifs (level-1 ops) per cell edge (HDARTS: 2). */
+  motifs: int(1, 16),
+  /** Nodes of a motif DAG, input and output included (HDARTS: 3). */
+  motifNodes: int(2, 8),
+  /** Adam learning rates for the level-0 (primitive) and level-1 (motif) α. */
+  level0Lr: rate,
+  level1Lr: rate,
+  /** 'dense' keeps every edge (the original method); 'topk' keeps the top-2 inputs per node like DARTS. */
+  derive: z.enum(['dense', 'topk']),
+})
+
+const regularizationSchema = z.strictObject({
+  /** PR-DARTS group regularizer λ1·S + λ2·(G+Q) − λ3·Path with the hinge threshold (0 weights: off). */
+  pathGroup: z.strictObject({
+    lambdaSkip: z.number().min(0),
+    lambdaOther: z.number().min(0),
+    lambdaPath: z.number().min(0),
+    threshold: z.number().min(0).max(1),
+  }),
+  /** FairDARTS zero-one loss weight w01 (0: off) and its form. */
+  zeroOne: z.strictObject({ weight: z.number().min(0), kind: z.enum(['l2', 'l1']) }),
+  /** β-DARTS: λ_t = lambdaMax·epoch/epochs times mean_e logsumexp(α_e) (0: off). */
+  betaDecay: z.strictObject({ lambdaMax: z.number().min(0) }),
+  /** DARTS-: an auxiliary skip outside the softmax, weighted by β_t decaying from `beta` (0: off). */
+  auxSkip: z.strictObject({ beta: z.number().min(0), decay: z.enum(['linear', 'cosine', 'none']) }),
+})
+
+const perturbationSchema = z.strictObject({
+  /** SDARTS: the weight step sees ᾱ = softmax(α) + δ, random (RS) or adversarial (ADV). */
+  kind: z.enum(['none', 'random', 'adversarial']),
+  /** ε_t = epsilonMin + (epsilonMax − epsilonMin)·epoch/epochs. */
+  epsilonMin: z.number().min(0),
+  epsilonMax: z.number().min(0),
+  /** PGD steps of the adversarial attack (7). */
+  steps: int(1, 100),
+})
+
+const hessianSchema = z.strictObject({
+  /** Compute λ_max of ∇²_α L_val every this many epochs (0: never; R-DARTS: 2). */
+  every: int(0, 10_000),
+  /** 'power': power iteration on finite-difference HVPs; 'full': the whole Hessian (small α only). */
+  method: z.enum(['power', 'full']),
+  iterations: int(1, 1000),
+  /** R-DARTS early stopping on the local average of λ_max. */
+  earlyStop: z.boolean(),
+  /** DARTS-ADA: on the trigger, roll back and multiply the weight decay by `adaFactor`. */
+  ada: z.boolean(),
+  window: int(1, 100),
+  delta: int(1, 100),
+  factor: z.number().gt(1),
+  startEpoch: int(0),
+  adaFactor: z.number().gt(1),
+  maxWeightDecay: z.number().gt(0),
+})
+
+const sigmoidSchema = z.strictObject({
+  /** FairDARTS derivation keeps an edge's best op only if σ(α) reaches this (0.85). */
+  threshold: z.number().min(0).max(1),
+})
+
+const ptSchema = z.strictObject({
+  /** Epochs of fine-tuning between two decisions (DARTS-PT: 5; fractions allowed at CPU scale). */
+  interval: z.number().gt(0).max(100),
+  /** The weight lr during selection is lr·lrFactor (0.1). */
+  lrFactor: z.number().gt(0).max(1),
+  /** Validation batches per accuracy measurement (null: the whole split). */
+  evalBatches: int(1).nullable(),
+})
+
 export const searchConfigSchema = z.strictObject({
-  /** The method; the methods issue adds more (HDARTS, PR-DARTS, …). */
-  method: z.enum(['darts']),
+  method: z.enum(METHOD_NAMES),
+  /** Cell search space: the DARTS CNN space or NAS-Bench-201. */
+  space: z.enum(['darts', 'nb201']),
+  parametrization: z.enum(PARAMETRIZATIONS),
   dataset: z.enum(DATASET_IDS),
   /** Fraction of the train set used for weight training; the rest is the architecture/validation half (DARTS: 0.5). */
   trainPortion: z.number().gt(0).lt(1),
@@ -24,7 +131,8 @@ export const searchConfigSchema = z.strictObject({
   epochs: int(1, 10_000),
   /** Initial channels C. */
   C: int(1, 1024),
-  layers: int(3, 100),
+  /** Cells (DARTS space) or cells per stage (NB201: N). */
+  layers: int(1, 100),
   steps: int(1, 8),
   multiplier: int(1, 8),
   stemMultiplier: int(1, 8),
@@ -32,6 +140,7 @@ export const searchConfigSchema = z.strictObject({
   lr: rate,
   lrMin: rate,
   momentum: z.number().min(0).lt(1),
+  nesterov: z.boolean(),
   weightDecay: z.number().min(0).max(1),
   gradClip: z.number().gt(0),
   /** α optimizer: Adam with coupled weight decay. */
@@ -39,10 +148,24 @@ export const searchConfigSchema = z.strictObject({
   archBeta1: z.number().min(0).lt(1),
   archBeta2: z.number().min(0).lt(1),
   archWeightDecay: z.number().min(0).max(1),
+  /** α stays frozen before this epoch (PC-DARTS: 15). */
+  archStartEpoch: int(0),
+  /** 'step': an α step before every weight step (DARTS); 'epoch': a weight epoch, then an α epoch (HDARTS). */
+  alternation: z.enum(['step', 'epoch']),
   /** Second-order (unrolled) architecture gradient. */
   unrolled: z.boolean(),
   /** DARTS's code initialises α as 1e-3·randn; its paper says zeros. */
   alphaInit: z.enum(['randn1e-3', 'zeros']),
+  gates: gatesSchema,
+  sigmoid: sigmoidSchema,
+  partialChannel: partialChannelSchema,
+  hierarchical: hierarchicalSchema,
+  regularization: regularizationSchema,
+  perturbation: perturbationSchema,
+  hessian: hessianSchema,
+  /** 'magnitude': the method's own rule from the architecture weights; 'pt': DARTS-PT perturbation-based selection. */
+  selection: z.enum(['magnitude', 'pt']),
+  pt: ptSchema,
   /** When the cosine schedule steps: 'darts' = at epoch start (epoch e runs at t = e+1). */
   scheduleConvention: z.enum(['darts', 'pytorch']),
   /** Downsample square images to this side by area averaging (zero-padding first if needed); null keeps the size. */
@@ -61,9 +184,11 @@ export interface Preset {
   readonly config: SearchConfig
 }
 
-/** DARTS's own search settings (`train_search.py`; METHODS.md §3.1). */
+/** DARTS's own search settings (`train_search.py`; METHODS.md §3.1). Every other preset starts from it. */
 const DARTS_PAPER: SearchConfig = {
   method: 'darts',
+  space: 'darts',
+  parametrization: 'softmax',
   dataset: 'cifar10',
   trainPortion: 0.5,
   limitPerHalf: null,
@@ -77,14 +202,43 @@ const DARTS_PAPER: SearchConfig = {
   lr: 0.025,
   lrMin: 0.001,
   momentum: 0.9,
+  nesterov: false,
   weightDecay: 3e-4,
   gradClip: 5,
   archLr: 3e-4,
   archBeta1: 0.5,
   archBeta2: 0.999,
   archWeightDecay: 1e-3,
+  archStartEpoch: 0,
+  alternation: 'step',
   unrolled: false,
   alphaInit: 'randn1e-3',
+  gates: { tauMax: 1, tauMin: 0.1, a: -0.1, b: 1.1, k: 2, dropout: 0.4 },
+  sigmoid: { threshold: 0.85 },
+  partialChannel: { K: 4, edgeNormalization: true },
+  hierarchical: { motifs: 2, motifNodes: 3, level0Lr: 3e-4, level1Lr: 3e-4, derive: 'dense' },
+  regularization: {
+    pathGroup: { lambdaSkip: 0, lambdaOther: 0, lambdaPath: 0, threshold: 0.2 },
+    zeroOne: { weight: 0, kind: 'l2' },
+    betaDecay: { lambdaMax: 0 },
+    auxSkip: { beta: 0, decay: 'linear' },
+  },
+  perturbation: { kind: 'none', epsilonMin: 0.03, epsilonMax: 0.3, steps: 7 },
+  hessian: {
+    every: 0,
+    method: 'power',
+    iterations: 20,
+    earlyStop: false,
+    ada: false,
+    window: 5,
+    delta: 4,
+    factor: 1.3,
+    startEpoch: 10,
+    adaFactor: 10,
+    maxWeightDecay: 0.03,
+  },
+  selection: 'magnitude',
+  pt: { interval: 5, lrFactor: 0.1, evalBatches: null },
   scheduleConvention: 'darts',
   imageSize: null,
   augment: true,
@@ -99,8 +253,7 @@ const DARTS_PAPER: SearchConfig = {
  * about 13 minutes; measured figures are in the README. The schedule steps after each epoch
  * ('pytorch'), so the last of only five epochs does not run at the floor.
  */
-const DARTS_QUICK: SearchConfig = {
-  ...DARTS_PAPER,
+const QUICK_SCALE: Partial<SearchConfig> = {
   dataset: 'fashion-mnist',
   imageSize: 16,
   limitPerHalf: 3000,
@@ -109,20 +262,121 @@ const DARTS_QUICK: SearchConfig = {
   C: 4,
   layers: 3,
   lr: 0.1,
+  lrMin: 0.001,
   scheduleConvention: 'pytorch',
   archLr: 3e-3,
+  pt: { interval: 0.25, lrFactor: 0.1, evalBatches: 8 },
 }
 
-export const PRESETS: readonly Preset[] = [
-  { name: 'darts-1st', summary: 'DARTS first order, paper settings (CIFAR-10, C=16, 8 cells, 50 epochs)', config: DARTS_PAPER },
-  { name: 'darts-2nd', summary: 'DARTS second order (unrolled), paper settings', config: { ...DARTS_PAPER, unrolled: true } },
+type Patch = {
+  readonly [K in keyof SearchConfig]?: SearchConfig[K] extends object | null
+    ? Partial<SearchConfig[K]> | SearchConfig[K]
+    : SearchConfig[K]
+}
+
+/** Deep-merges a preset patch into a config (objects merge by key; arrays and scalars replace). */
+function merge(base: SearchConfig, patch: Patch): SearchConfig {
+  const out: Record<string, unknown> = { ...base }
+  for (const [k, v] of Object.entries(patch)) {
+    const cur = out[k]
+    out[k] = v && cur && typeof v === 'object' && typeof cur === 'object' && !Array.isArray(v) ? deepMerge(cur, v) : v
+  }
+  return out as SearchConfig
+}
+
+function deepMerge(a: object, b: object): object {
+  const out: Record<string, unknown> = { ...(a as Record<string, unknown>) }
+  for (const [k, v] of Object.entries(b)) {
+    const cur = out[k]
+    out[k] = v && cur && typeof v === 'object' && typeof cur === 'object' && !Array.isArray(v) ? deepMerge(cur, v) : v
+  }
+  return out
+}
+
+interface MethodDef {
+  readonly name: string
+  readonly summary: string
+  /** The method's defining parts: applied at both scales. */
+  readonly method: Patch
+  /** The paper's own optimizer/data settings: the paper scale only. */
+  readonly paper?: Patch
+  /** Adjustments the CPU scale needs (e.g. channels divisible by K). */
+  readonly quick?: Patch
+}
+
+/**
+ * Each paper's method: its defining parts (METHODS.md §3), its paper settings, and a quick variant.
+ * The quick variants share one optimizer setting (QUICK_SCALE), so the comparison dashboard compares
+ * the methods themselves rather than their learning rates.
+ */
+const METHODS: readonly MethodDef[] = [
+  { name: 'darts-1st', summary: 'DARTS first order (Liu et al. 2019)', method: {} },
+  { name: 'darts-2nd', summary: 'DARTS second order (unrolled)', method: { unrolled: true } },
   {
-    name: 'darts-1st-quick',
-    summary: 'DARTS first order at CPU scale (Fashion-MNIST 16×16, C=4, 3 cells, 5 epochs)',
-    config: DARTS_QUICK,
+    name: 'hdarts',
+    summary: 'Hierarchical DARTS: level-0 primitive mixtures inside motifs, level-1 motif mixtures on cell edges',
+    method: { method: 'hdarts', parametrization: 'hierarchical', alternation: 'epoch', alphaInit: 'zeros' },
+    paper: { batchSize: 32, lrMin: 0 },
   },
-  { name: 'darts-2nd-quick', summary: 'DARTS second order at CPU scale', config: { ...DARTS_QUICK, unrolled: true } },
+  {
+    name: 'pr-darts',
+    summary: 'PR-DARTS: hard-concrete gates, group-structured sparsity and the path-depth reward (Zhou et al. 2020)',
+    method: {
+      method: 'pr-darts',
+      parametrization: 'hard-concrete',
+      regularization: { pathGroup: { lambdaSkip: 0.01, lambdaOther: 0.005, lambdaPath: 0.005, threshold: 0.2 } },
+    },
+    paper: { layers: 6, nesterov: true, weightDecay: 5e-4, batchSize: 250, epochs: 200 },
+  },
+  {
+    name: 'pc-darts',
+    summary: 'PC-DARTS: partial channel connections (K=4) and edge normalization (Xu et al. 2020)',
+    method: { method: 'pc-darts', parametrization: 'partial-channel', partialChannel: { K: 4, edgeNormalization: true } },
+    paper: { batchSize: 256, lr: 0.1, lrMin: 0, archLr: 6e-4, archStartEpoch: 15 },
+    quick: { C: 8, archStartEpoch: 1 },
+  },
+  {
+    name: 'fair-darts',
+    summary: 'FairDARTS: independent sigmoid weights, zero-one loss, threshold derivation (Chu et al. 2020)',
+    method: { method: 'fair-darts', parametrization: 'sigmoid', regularization: { zeroOne: { weight: 10, kind: 'l2' } } },
+    paper: { batchSize: 128, lr: 0.005, archLr: 3e-3, archBeta1: 0.9 },
+  },
+  {
+    name: 'sdarts-rs',
+    summary: 'SDARTS-RS: weight steps on randomly perturbed α (Chen & Hsieh 2020)',
+    method: { method: 'sdarts-rs', perturbation: { kind: 'random', epsilonMin: 0.03, epsilonMax: 0.3, steps: 7 } },
+  },
+  {
+    name: 'sdarts-adv',
+    summary: 'SDARTS-ADV: weight steps on adversarially perturbed α (7-step PGD)',
+    method: { method: 'sdarts-adv', perturbation: { kind: 'adversarial', epsilonMin: 0.03, epsilonMax: 0.3, steps: 7 } },
+  },
+  {
+    name: 'darts-minus',
+    summary: 'DARTS-: an auxiliary skip outside the softmax with a decaying weight (Chu et al. 2021)',
+    method: { method: 'darts-minus', regularization: { auxSkip: { beta: 1, decay: 'linear' } } },
+  },
+  {
+    name: 'beta-darts',
+    summary: 'β-DARTS: beta-decay regularization of the softmax-normalized α (Ye et al. 2022)',
+    method: { method: 'beta-darts', regularization: { betaDecay: { lambdaMax: 25 } } },
+  },
 ]
+
+function presetsOf(def: MethodDef): Preset[] {
+  const paper = merge(merge(DARTS_PAPER, def.method), def.paper ?? {})
+  const quick = merge(merge(merge(DARTS_PAPER, QUICK_SCALE), def.method), def.quick ?? {})
+  return [
+    { name: def.name, summary: `${def.summary}; paper settings`, config: paper },
+    {
+      name: `${def.name}-quick`,
+      summary: `${def.summary}; CPU scale (Fashion-MNIST 16×16, C=4, 3 cells, 5 epochs)`,
+      config: quick,
+    },
+  ]
+}
+
+export const PRESETS: readonly Preset[] = METHODS.flatMap(presetsOf)
 
 export class ConfigError extends Error {
   override name = 'ConfigError'
@@ -134,19 +388,51 @@ export function getPreset(name: string): Preset {
   return p
 }
 
-/** Parses `key=value` against the schema's type for `key`: numbers, booleans, null, enums, strings. */
+/** Every settable key, dotted for nested groups (`hessian.every`, `regularization.zeroOne.weight`). */
+export function settingKeys(): string[] {
+  const keys: string[] = []
+  const walk = (obj: Record<string, unknown>, prefix: string) => {
+    for (const [k, v] of Object.entries(obj)) {
+      if (v && typeof v === 'object' && !Array.isArray(v)) walk(v as Record<string, unknown>, `${prefix}${k}.`)
+      else keys.push(`${prefix}${k}`)
+    }
+  }
+  walk(DARTS_PAPER as unknown as Record<string, unknown>, '')
+  return keys
+}
+
+/** Parses `key=value` (dotted keys reach nested groups) against the schema's types: numbers, booleans, null, enums, strings. */
 export function applyOverrides(base: SearchConfig, sets: readonly string[]): SearchConfig {
-  const shape = searchConfigSchema.shape as Record<string, z.ZodType>
-  const next: Record<string, unknown> = { ...base }
+  const next = structuredClone(base) as unknown as Record<string, unknown>
   for (const item of sets) {
     const eq = item.indexOf('=')
     if (eq <= 0) throw new ConfigError(`--set expects key=value, got '${item}'`)
     const key = item.slice(0, eq).trim()
     const raw = item.slice(eq + 1).trim()
-    if (!(key in shape)) throw new ConfigError(`unknown setting '${key}' (settings: ${Object.keys(shape).join(', ')})`)
-    next[key] = coerce(raw, base[key as keyof SearchConfig])
+    const path = key.split('.')
+    let obj = next
+    for (const part of path.slice(0, -1)) {
+      const child = obj[part]
+      if (!child || typeof child !== 'object') throw unknownKey(key)
+      obj = child as Record<string, unknown>
+    }
+    const last = path[path.length - 1]!
+    if (!(last in obj)) throw unknownKey(key)
+    if (obj[last] && typeof obj[last] === 'object')
+      throw new ConfigError(
+        `'${key}' is a group; set one of its keys (${settingKeys()
+          .filter((k) => k.startsWith(`${key}.`))
+          .join(', ')})`,
+      )
+    obj[last] = coerce(raw, obj[last])
   }
   return validateConfig(next)
+}
+
+const unknownKey = (key: string) => {
+  const near = settingKeys().filter((k) => k.split('.').pop() === key.split('.').pop())
+  const hint = near.length ? `did you mean ${near.join(' or ')}?` : `settings: ${settingKeys().join(', ')}`
+  return new ConfigError(`unknown setting '${key}' (${hint})`)
 }
 
 function coerce(raw: string, current: unknown): unknown {
@@ -166,12 +452,50 @@ function coerce(raw: string, current: unknown): unknown {
 /** Validates a whole config; the error names the key and the rule it broke. */
 export function validateConfig(value: unknown): SearchConfig {
   const r = searchConfigSchema.safeParse(value)
-  if (r.success) {
-    if (r.data.lrMin > r.data.lr) throw new ConfigError(`lrMin (${r.data.lrMin}) must not exceed lr (${r.data.lr})`)
-    if (r.data.multiplier > r.data.steps)
-      throw new ConfigError(`multiplier (${r.data.multiplier}) cannot exceed steps (${r.data.steps})`)
-    return r.data
+  if (!r.success) {
+    const issue = r.error.issues[0]!
+    throw new ConfigError(`setting '${issue.path.join('.') || '(config)'}': ${issue.message}`)
   }
-  const issue = r.error.issues[0]!
-  throw new ConfigError(`setting '${issue.path.join('.') || '(config)'}': ${issue.message}`)
+  const c = r.data
+  if (c.lrMin > c.lr) throw new ConfigError(`lrMin (${c.lrMin}) must not exceed lr (${c.lr})`)
+  if (c.multiplier > c.steps) throw new ConfigError(`multiplier (${c.multiplier}) cannot exceed steps (${c.steps})`)
+  if (c.space === 'darts' && c.layers < 3)
+    throw new ConfigError(`layers (${c.layers}) must be at least 3 in the DARTS space (two reduction cells)`)
+  if (c.gates.tauMin > c.gates.tauMax)
+    throw new ConfigError(`gates.tauMin (${c.gates.tauMin}) must not exceed gates.tauMax (${c.gates.tauMax})`)
+  if (c.perturbation.epsilonMin > c.perturbation.epsilonMax)
+    throw new ConfigError(`perturbation.epsilonMin must not exceed perturbation.epsilonMax`)
+  const why = incompatibility(c)
+  if (why) throw new ConfigError(why)
+  return c
+}
+
+/**
+ * The composition rules of DESIGN.md §6: a part combines with a parametrization where its math is
+ * defined. Returns why a combination is refused, or null.
+ */
+export function incompatibility(c: SearchConfig): string | null {
+  const p = c.parametrization
+  const reg = c.regularization
+  const simplex = p === 'softmax' || p === 'partial-channel'
+  if (c.space === 'nb201' && (p === 'hierarchical' || p === 'partial-channel' || p === 'hard-concrete'))
+    return `parametrization '${p}' is defined on the DARTS cell, not on NAS-Bench-201 (use softmax or sigmoid there)`
+  if (reg.pathGroup.lambdaSkip + reg.pathGroup.lambdaOther + reg.pathGroup.lambdaPath > 0 && p !== 'hard-concrete')
+    return `the PR-DARTS group/path regularizer reads the hard-concrete gates; it needs parametrization=hard-concrete, not '${p}'`
+  if (reg.zeroOne.weight > 0 && p !== 'sigmoid')
+    return `the zero-one loss pushes independent sigmoid weights to 0 or 1; it needs parametrization=sigmoid, not '${p}'`
+  if (reg.betaDecay.lambdaMax > 0 && !(simplex || p === 'hierarchical'))
+    return `β-decay regularizes softmax-normalized α (its gradient is softmax(α)); it is undefined for '${p}'`
+  if (reg.auxSkip.beta > 0 && !(simplex || p === 'sigmoid'))
+    return `the DARTS- auxiliary skip sits beside a mixed op's candidates; it is undefined for '${p}'`
+  if (c.perturbation.kind !== 'none' && !simplex) return `SDARTS perturbs softmax(α) on the simplex; it is undefined for '${p}'`
+  if (c.unrolled && (p === 'hierarchical' || p === 'hard-concrete' || c.alternation === 'epoch'))
+    return `the second-order (unrolled) step needs per-step alternation of a deterministic mixture; use unrolled=false with '${p}'${c.alternation === 'epoch' ? ' and epoch alternation' : ''}`
+  if (c.selection === 'pt' && !(simplex || p === 'sigmoid'))
+    return `DARTS-PT selection zeroes single ops of a mixed op; it is undefined for '${p}'`
+  if ((c.hessian.earlyStop || c.hessian.ada) && c.hessian.every === 0)
+    return `hessian.earlyStop and hessian.ada watch λ_max; set hessian.every to a positive number of epochs`
+  if (p === 'partial-channel' && c.C % c.partialChannel.K !== 0)
+    return `partialChannel.K (${c.partialChannel.K}) must divide C (${c.C})`
+  return null
 }

@@ -1,16 +1,17 @@
 /**
- * The architecture step of DARTS (`architect.py`; METHODS.md §3.1, §6.4). First order: ∇_α L_val(w, α).
- * Second order: ∇_α L_val(w', α) − ξ·H with w' the unrolled SGD step and H a finite-difference
- * Hessian-vector product. Weights are tensors passed to a functional forward, so w', w⁺ and w⁻ are
- * new tensors and w itself is never perturbed (no restore round-off).
+ * The architecture step of DARTS (`architect.py`; METHODS.md §3.1, §6.4), for any method. First
+ * order: ∇_arch [L_val(w, arch) + R(arch)]. Second order: ∇_arch L_val(w', arch) − ξ·H with w' the
+ * unrolled SGD step and H a finite-difference Hessian-vector product (plus ∇R). Weights are tensors
+ * passed to a functional forward, so w', w⁺ and w⁻ are new tensors and w itself is never perturbed.
  *
  * BN choice: every pass here runs in train mode (batch statistics) and none of them updates the running
  * statistics; only the weight step does. (PyTorch's HVP passes update them as a side effect.)
  */
 import * as tf from '@tensorflow/tfjs-core'
-import type { Alphas, SearchState, Supernet } from '../types'
+import type { MethodContext, SearchMethod } from '../methods/types'
 import type { Adam } from '../optim/adam'
 import type { Sgd } from '../optim/sgd'
+import type { SearchState } from '../types'
 import { crossEntropy } from './loss'
 
 export interface Batch {
@@ -21,105 +22,152 @@ export interface Batch {
 export interface ArchStepResult {
   /** L_val at the weights the α gradient was taken at (w for first order, w' for second). */
   readonly valLoss: number
+  /** The regularizer's parts (PR-DARTS S/G/Q/Path, zero-one, β-decay), as numbers. */
+  readonly parts: Record<string, number>
 }
 
-const trainLoss = (net: Supernet, weights: readonly tf.Tensor[], alphas: Alphas, b: Batch): tf.Scalar =>
-  crossEntropy(net.forward(weights, alphas, b.x, { training: true }), b.y)
-
-/** ∇_α L(w, α) on batch b, as [dαNormal, dαReduce], plus the loss value. */
-export function alphaGrads(
-  net: Supernet,
+/** CE of the supernet under the method's mixing of `arch`, in train-mode BN. */
+export function trainLoss<M>(
+  method: SearchMethod<M>,
   weights: readonly tf.Tensor[],
-  alphas: Alphas,
+  arch: readonly tf.Tensor2D[],
+  b: Batch,
+  ctx: MethodContext,
+): tf.Scalar {
+  return crossEntropy(method.net.forward(weights, method.mixing(arch, ctx), b.x, { training: true }), b.y)
+}
+
+/** ∇_arch L(w, arch) on batch b (plus the regularizer when `withReg`), the loss (without it) and the regularizer's parts. */
+export function alphaGrads<M>(
+  method: SearchMethod<M>,
+  weights: readonly tf.Tensor[],
+  arch: readonly tf.Tensor2D[],
+  b: Batch,
+  ctx: MethodContext,
+  withReg = true,
+): { grads: tf.Tensor[]; loss: tf.Scalar; parts: Record<string, tf.Scalar> } {
+  let ce: tf.Scalar | null = null
+  let parts: Record<string, tf.Scalar> = {}
+  const { value, grads } = tf.valueAndGrads((...a: tf.Tensor[]) => {
+    const as = a as tf.Tensor2D[]
+    // Kept: the loss without the regularizer and its parts are reported, not just the total.
+    ce = tf.keep(trainLoss(method, weights, as, b, ctx))
+    const reg = withReg ? method.archRegularizer(as, ctx) : null
+    if (!reg) return ce
+    parts = Object.fromEntries(Object.entries(reg.parts).map(([k, t]) => [k, tf.keep(t)]))
+    return tf.add(ce, reg.loss) as tf.Scalar
+  })([...arch])
+  if (value !== ce) value.dispose()
+  return { grads, loss: ce!, parts }
+}
+
+/** ∇_w L(w, mixing): gradients for every weight tensor, in `specs` order. */
+export function weightGrads<M>(
+  method: SearchMethod<M>,
+  weights: readonly tf.Tensor[],
+  mixing: M,
   b: Batch,
 ): { grads: tf.Tensor[]; loss: tf.Scalar } {
-  const { value, grads } = tf.valueAndGrads((aN: tf.Tensor, aR: tf.Tensor) =>
-    trainLoss(net, weights, { normal: aN as tf.Tensor2D, reduce: aR as tf.Tensor2D }, b),
-  )([alphas.normal, alphas.reduce])
+  const { value, grads } = tf.valueAndGrads((...ws: tf.Tensor[]) =>
+    crossEntropy(method.net.forward(ws, mixing, b.x, { training: true }), b.y),
+  )([...weights])
   return { grads, loss: value }
 }
 
-/** ∇_w L(w, α): gradients for every weight tensor, in `specs` order. */
-export function weightGrads(
-  net: Supernet,
-  weights: readonly tf.Tensor[],
-  alphas: Alphas,
-  b: Batch,
-): { grads: tf.Tensor[]; loss: tf.Scalar } {
-  const { value, grads } = tf.valueAndGrads((...ws: tf.Tensor[]) => trainLoss(net, ws, alphas, b))([...weights])
-  return { grads, loss: value }
-}
-
-export class Architect {
+export class Architect<M> {
   constructor(
-    private readonly net: Supernet,
+    private readonly method: SearchMethod<M>,
     private readonly state: SearchState,
-    private readonly archOptimizer: Adam,
+    /** One Adam per optimizer group of the method's arch parameters. */
+    private readonly archOptimizers: readonly Adam[],
     private readonly weightOptimizer: Sgd,
     readonly unrolled: boolean,
   ) {}
 
-  private get alphas(): Alphas {
-    return { normal: this.state.alphasNormal, reduce: this.state.alphasReduce }
-  }
-
   /** One α update. `eta` is the current weight learning rate (ξ = η in DARTS). */
-  step(train: Batch, val: Batch, eta: number): ArchStepResult {
-    const { grads, loss } = this.unrolled
-      ? this.unrolledGrads(train, val, eta)
-      : alphaGrads(this.net, this.state.weights, this.alphas, val)
-    this.archOptimizer.step([this.state.alphasNormal, this.state.alphasReduce], grads)
+  step(train: Batch, val: Batch, eta: number, ctx: MethodContext): ArchStepResult {
+    const arch = this.state.arch
+    const { grads, loss, parts } = this.unrolled
+      ? this.unrolledGrads(train, val, eta, ctx)
+      : alphaGrads(this.method, this.state.weights, arch, val, ctx)
+    this.archOptimizers.forEach((opt, g) => {
+      const idx = this.method.archSpecs.flatMap((s, i) => (s.group === g ? [i] : []))
+      opt.step(
+        idx.map((i) => arch[i]!),
+        idx.map((i) => grads[i]!),
+      )
+    })
     const valLoss = loss.dataSync()[0]!
-    tf.dispose([...grads, loss])
-    return { valLoss }
+    const partValues = Object.fromEntries(Object.entries(parts).map(([k, t]) => [k, t.dataSync()[0]!]))
+    tf.dispose([...grads, loss, ...Object.values(parts)])
+    return { valLoss, parts: partValues }
   }
 
-  /** g_α = ∇_α L_val(w', α) − η·[∇_α L_train(w⁺, α) − ∇_α L_train(w⁻, α)] / 2ε. */
-  unrolledGrads(train: Batch, val: Batch, eta: number): { grads: tf.Tensor[]; loss: tf.Scalar } {
-    const net = this.net
+  /** g = ∇_arch L_val(w', arch) − η·[∇_arch L_train(w⁺) − ∇_arch L_train(w⁻)] / 2ε (+ ∇R(arch)). */
+  unrolledGrads(
+    train: Batch,
+    val: Batch,
+    eta: number,
+    ctx: MethodContext,
+  ): { grads: tf.Tensor[]; loss: tf.Scalar; parts: Record<string, tf.Scalar> } {
+    const method = this.method
     const w = this.state.weights
-    const alphas = this.alphas
-    return tf.tidy(() => {
+    const arch = this.state.arch
+    let parts: Record<string, tf.Scalar> = {}
+    const out = tf.tidy(() => {
       // w' = w − η(μ·v + ∇_w L_train + λw): exactly the next SGD update.
-      const gTrain = weightGrads(net, w, alphas, train)
+      const gTrain = weightGrads(method, w, method.mixing(arch, ctx), train)
       const wPrime = this.weightOptimizer.unrolled(w, gTrain.grads, eta)
       tf.dispose([...gTrain.grads, gTrain.loss])
 
-      // ∇ of L_val at (w', α) with respect to α and w'.
+      // ∇ of L_val at (w', arch) with respect to arch and w'.
       const n = wPrime.length
       const { value: valLoss, grads: all } = tf.valueAndGrads((...xs: tf.Tensor[]) =>
-        trainLoss(net, xs.slice(0, n), { normal: xs[n] as tf.Tensor2D, reduce: xs[n + 1] as tf.Tensor2D }, val),
-      )([...wPrime, alphas.normal, alphas.reduce])
+        trainLoss(method, xs.slice(0, n), xs.slice(n) as tf.Tensor2D[], val, ctx),
+      )([...wPrime, ...arch])
       const dw = all.slice(0, n)
       const dalpha = all.slice(n)
 
-      const hvp = hessianVectorProduct(net, w, alphas, dw, train)
-      const grads = dalpha.map((g, i) => tf.sub(g, tf.mul(hvp[i]!, eta)))
+      const hvp = hessianVectorProduct(method, w, arch, dw, train, ctx)
+      let grads = dalpha.map((g, i) => tf.sub(g, tf.mul(hvp[i]!, eta)))
+      // The regularizer depends on arch alone, so its gradient simply adds.
+      const reg = tf.valueAndGrads((...a: tf.Tensor[]) => {
+        const r = method.archRegularizer(a as tf.Tensor2D[], ctx)
+        if (r) parts = Object.fromEntries(Object.entries(r.parts).map(([k, t]) => [k, tf.keep(t)]))
+        // 0·Σa keeps every arch tensor on the tape when the regularizer reads only some of them.
+        const anchor = tf.addN(a.map((t) => tf.mul(tf.sum(t), 0))) as tf.Scalar
+        return r ? (tf.add(r.loss, anchor) as tf.Scalar) : anchor
+      })([...arch])
+      grads = grads.map((g, i) => tf.add(g, reg.grads[i]!))
       return { grads, loss: valLoss }
     })
+    return { ...out, parts }
   }
 }
 
 /**
- * [∇_α L_train(w + εv, α) − ∇_α L_train(w − εv, α)] / 2ε with ε = 0.01/‖v‖₂ (the norm over all
+ * [∇_arch L_train(w + εv) − ∇_arch L_train(w − εv)] / 2ε with ε = 0.01/‖v‖₂ (the norm over all
  * weight tensors), DARTS's `_hessian_vector_product`.
  */
-export function hessianVectorProduct(
-  net: Supernet,
+export function hessianVectorProduct<M>(
+  method: SearchMethod<M>,
   w: readonly tf.Tensor[],
-  alphas: Alphas,
+  arch: readonly tf.Tensor2D[],
   v: readonly tf.Tensor[],
   batch: Batch,
+  ctx: MethodContext,
   r = 0.01,
 ): tf.Tensor[] {
   return tf.tidy(() => {
     const norm = tf.sqrt(tf.addN(v.map((t) => tf.sum(tf.square(t))))).dataSync()[0]!
     const eps = r / norm
     const wPlus = w.map((t, i) => tf.add(t, tf.mul(v[i]!, eps)))
-    const gPlus = alphaGrads(net, wPlus, alphas, batch).grads
-    tf.dispose(wPlus)
+    const plus = alphaGrads(method, wPlus, arch, batch, ctx, false)
+    tf.dispose([...wPlus, plus.loss]) // alphaGrads keeps its loss for the caller
     const wMinus = w.map((t, i) => tf.sub(t, tf.mul(v[i]!, eps)))
-    const gMinus = alphaGrads(net, wMinus, alphas, batch).grads
+    const minus = alphaGrads(method, wMinus, arch, batch, ctx, false)
+    minus.loss.dispose()
+    const [gPlus, gMinus] = [plus.grads, minus.grads]
     return gPlus.map((g, i) => tf.div(tf.sub(g, gMinus[i]!), 2 * eps))
   })
 }

@@ -1,14 +1,12 @@
 /**
- * The DARTS search loop (`train_search.py`; METHODS.md §3.1): per step an α update on a validation
- * batch, then an SGD step on a train batch; per epoch an eval-mode pass over the validation half, the
- * softmax(α) snapshot and the derived genotype. Emits run events and asks for checkpoints; file I/O
- * belongs to the worker.
+ * The DARTS search loop (`train_search.py`; METHODS.md §3.1) for any method: per step an α update on a
+ * validation batch, then an SGD step on a train batch (or, with `alternation: 'epoch'`, a weight epoch
+ * then an α epoch as HDARTS does); per epoch an eval-mode pass over the validation half, the mixing
+ * weights, the derived genotype and the method's own state. Emits run events and asks for checkpoints;
+ * file I/O belongs to the worker.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { SearchConfig } from '../../core/config/search'
-import { deriveDarts } from '../../core/genotype/derive'
-import { countOp } from '../../core/genotype/model'
-import { toDartsText } from '../../core/genotype/serialize'
 import { Rng, type RngState } from '../../core/rng'
 import type { RunEventBody } from '../../core/events'
 import { Adam } from '../optim/adam'
@@ -16,6 +14,7 @@ import { clipByGlobalNorm } from '../optim/clip'
 import { cosineLr } from '../optim/schedule'
 import { Sgd } from '../optim/sgd'
 import { applyBnUpdate, disposeBnUpdates } from '../ops/batchNorm'
+import type { Derived, MethodContext, SearchMethod } from '../methods/types'
 import type { BnUpdate, SearchState, Supernet } from '../types'
 import { Architect, type Batch, weightGrads } from './architect'
 import { countCorrect, crossEntropy } from './loss'
@@ -52,6 +51,8 @@ export interface EpochAccumulators {
   seen: number
   archLoss: number
   archSteps: number
+  /** Sums of the regularizer's parts over this epoch's α steps. */
+  parts: Record<string, number>
   /** Seconds spent in this epoch's steps before the last checkpoint. */
   seconds: number
 }
@@ -68,11 +69,16 @@ export interface SearchHooks {
   readonly progressEveryMs?: number
 }
 
+/** Extra per-epoch work composed onto any method (R-DARTS λ_max, …): returns scalars for the `method` event. */
+export type EpochHook = (s: Searcher) => Record<string, number>
+
 export class Searcher {
   readonly sgd: Sgd
-  readonly adam: Adam
-  readonly architect: Architect
+  /** One Adam per optimizer group of the method's architecture parameters. */
+  readonly adams: Adam[]
+  readonly architect: Architect<unknown>
   readonly rng: Rng
+  readonly epochHooks: EpochHook[] = []
   position: Position = { epoch: 0, step: 0 }
   acc: EpochAccumulators = emptyAccumulators()
   /** Validation accuracy of the last finished epoch. */
@@ -81,20 +87,31 @@ export class Searcher {
 
   constructor(
     readonly config: SearchConfig,
-    readonly net: Supernet,
+    readonly method: SearchMethod,
     readonly state: SearchState,
     readonly data: SearchData,
     rngState?: RngState,
   ) {
     this.rng = rngState ? new Rng(rngState) : new Rng(config.seed ^ 0x9e3779b9)
-    this.sgd = new Sgd({ momentum: config.momentum, weightDecay: config.weightDecay })
-    this.adam = new Adam({
-      lr: config.archLr,
-      beta1: config.archBeta1,
-      beta2: config.archBeta2,
-      weightDecay: config.archWeightDecay,
-    })
-    this.architect = new Architect(net, state, this.adam, this.sgd, config.unrolled)
+    this.sgd = new Sgd({ momentum: config.momentum, weightDecay: config.weightDecay, nesterov: config.nesterov })
+    this.adams = method.archLrs.map(
+      (lr) => new Adam({ lr, beta1: config.archBeta1, beta2: config.archBeta2, weightDecay: config.archWeightDecay }),
+    )
+    this.architect = new Architect(method, state, this.adams, this.sgd, config.unrolled)
+  }
+
+  get net(): Supernet<unknown> {
+    return this.method.net
+  }
+
+  ctx(phase: MethodContext['phase']): MethodContext {
+    return { epoch: this.position.epoch, epochs: this.config.epochs, phase, rng: this.rng }
+  }
+
+  /** Weight steps per epoch, plus the α steps of an α epoch under epoch alternation. */
+  get stepsPerEpoch(): number {
+    const train = this.data.train.batchesPerEpoch
+    return this.config.alternation === 'epoch' ? train + this.data.val.batchesPerEpoch : train
   }
 
   lr(epoch = this.position.epoch): number {
@@ -118,7 +135,7 @@ export class Searcher {
         this.acc.seconds += sec
         this.stepSecondsEma = this.stepSecondsEma ? 0.9 * this.stepSecondsEma + 0.1 * sec : sec
         const now = Date.now()
-        if (now - lastProgress >= every || this.position.step === this.data.train.batchesPerEpoch) {
+        if (now - lastProgress >= every || this.position.step === this.stepsPerEpoch) {
           lastProgress = now
           hooks.emit(this.progressEvent())
         }
@@ -138,25 +155,44 @@ export class Searcher {
     return null
   }
 
-  /** One α step then one weight step. Returns false at the end of the epoch's train batches. */
+  /**
+   * One step: an α step then a weight step, or under epoch alternation a weight step (first part of the
+   * epoch) or an α step (second part). Returns false at the end of the epoch.
+   */
   trainStep(): boolean {
+    const [H, W, C] = this.data.shape
+    const toBatch = (b: { x: Float32Array; y: Int32Array; size: number }): Batch => ({
+      x: tf.tensor4d(b.x, [b.size, H, W, C]),
+      y: tf.tensor1d(b.y, 'int32'),
+    })
+    const eta = this.lr()
+    const archOn = this.position.epoch >= this.config.archStartEpoch
+    if (this.config.alternation === 'epoch') {
+      const inWeightPhase = this.position.step < this.data.train.batchesPerEpoch
+      const raw = inWeightPhase ? this.data.train.next() : this.data.val.next()
+      if (!raw) {
+        if (inWeightPhase) throw new Error('the weight split ended before its epoch was done')
+        return false
+      }
+      const batch = toBatch(raw)
+      try {
+        if (inWeightPhase) this.weightStep(batch, eta)
+        else if (archOn) this.archStep(batch, batch, eta)
+      } finally {
+        tf.dispose([batch.x, batch.y])
+      }
+      this.position.step += 1
+      return true
+    }
     const trainBatch = this.data.train.next()
     if (!trainBatch) return false
     let valBatch = this.data.val.next()
     valBatch ??= this.data.val.next() // the α half cycles independently of the weight half
     if (!valBatch) throw new Error('the architecture split produced no batch')
-    const [H, W, C] = this.data.shape
-    const eta = this.lr()
-    const toBatch = (b: { x: Float32Array; y: Int32Array; size: number }): Batch => ({
-      x: tf.tensor4d(b.x, [b.size, H, W, C]),
-      y: tf.tensor1d(b.y, 'int32'),
-    })
     const train = toBatch(trainBatch)
     const val = toBatch(valBatch)
     try {
-      const arch = this.architect.step(train, val, eta)
-      this.acc.archLoss += arch.valLoss
-      this.acc.archSteps += 1
+      if (archOn) this.archStep(train, val, eta)
       this.weightStep(train, eta)
     } finally {
       tf.dispose([train.x, train.y, val.x, val.y])
@@ -165,15 +201,30 @@ export class Searcher {
     return true
   }
 
+  private archStep(train: Batch, val: Batch, eta: number): void {
+    const arch = this.architect.step(train, val, eta, this.ctx('arch'))
+    this.acc.archLoss += arch.valLoss
+    this.acc.archSteps += 1
+    for (const [k, v] of Object.entries(arch.parts)) this.acc.parts[k] = (this.acc.parts[k] ?? 0) + v
+  }
+
   private weightStep(b: Batch, eta: number): void {
     const updates: BnUpdate[] = []
-    const alphas = { normal: this.state.alphasNormal, reduce: this.state.alphasReduce }
+    const method = this.method
+    const arch = this.state.arch
+    const ctx = this.ctx('weight')
     let correct = 0
     let loss = 0
     tf.tidy(() => {
+      // The architecture is a constant here: its mixing is computed once, outside the weights' tape.
+      const mixing = method.weightMixing
+        ? method.weightMixing(arch, ctx, (m) =>
+            crossEntropy(method.net.forward(this.state.weights, m, b.x, { training: true }), b.y),
+          )
+        : method.mixing(arch, ctx)
       // Loss, accuracy and gradients all come from the one forward pass.
       const { value, grads } = tf.valueAndGrads((...ws: tf.Tensor[]) => {
-        const logits = this.net.forward(ws, alphas, b.x, { training: true, bnUpdates: updates })
+        const logits = method.net.forward(ws, mixing, b.x, { training: true, bnUpdates: updates })
         correct = countCorrect(logits, b.y)
         return crossEntropy(logits, b.y)
       })([...this.state.weights])
@@ -198,14 +249,12 @@ export class Searcher {
     const evalStart = performance.now()
     const val = this.evaluate()
     const acc = this.acc
-    const alphas = this.softmaxAlphas()
-    const ops = this.net.config.ops
-    const genotype = deriveDarts(alphas.normal, alphas.reduce, {
-      ops,
-      steps: this.config.steps,
-      multiplier: this.config.multiplier,
-      weights: 'normalized',
-    })
+    const values = this.archValues()
+    const derived = this.method.derive(values)
+    const extra = this.method.epochState?.(values, this.ctx('eval')) ?? { scalars: {}, matrices: {} }
+    const scalars: Record<string, number> = { ...extra.scalars }
+    for (const [k, v] of Object.entries(acc.parts)) scalars[k] = v / Math.max(1, acc.archSteps)
+    for (const hook of this.epochHooks) Object.assign(scalars, hook(this))
     const epochSec = acc.seconds + (performance.now() - evalStart) / 1000
     emit({
       type: 'epoch',
@@ -218,31 +267,36 @@ export class Searcher {
       archLoss: acc.archLoss / Math.max(1, acc.archSteps),
       epochSec,
       imagesPerSec: acc.seen / Math.max(1e-9, acc.seconds),
-      skipsNormal: countOp(genotype.normal),
-      skipsReduce: countOp(genotype.reduce),
+      skipsNormal: derived.skipsNormal,
+      skipsReduce: derived.skipsReduce,
     })
-    emit({ type: 'alphas', epoch, ops: [...ops], normal: alphas.normal, reduce: alphas.reduce })
-    emit({ type: 'genotype', epoch, text: toDartsText(genotype) })
+    emit({ type: 'alphas', epoch, ...this.method.alphaSnapshot(values) })
+    emit({ type: 'genotype', epoch, text: derived.text, format: derived.format })
+    if (Object.keys(scalars).length || Object.keys(extra.matrices).length)
+      emit({ type: 'method', epoch, scalars, matrices: extra.matrices })
     this.lastValAcc = val.acc
     this.position = { epoch: epoch + 1, step: 0 }
     this.acc = emptyAccumulators()
   }
 
-  evaluate(): { loss: number; acc: number } {
+  /** Supernet accuracy on the validation half in eval mode (BN running statistics). */
+  evaluate(maxBatches = Infinity, mixingOverride?: unknown): { loss: number; acc: number } {
     const [H, W, C] = this.data.shape
     const bnStats = new Map(
       [...this.state.bnStats].map(([k, v]) => [k, { mean: v.mean as tf.Tensor, variance: v.variance as tf.Tensor }]),
     )
-    const alphas = { normal: this.state.alphasNormal, reduce: this.state.alphasReduce }
     let loss = 0
     let correct = 0
     let seen = 0
+    let n = 0
     for (let b = this.data.valEval.next(); b; b = this.data.valEval.next()) {
+      if (n++ >= maxBatches) continue // drain the source so the next pass starts at the beginning
       const batch = b
       tf.tidy(() => {
         const x = tf.tensor4d(batch.x, [batch.size, H, W, C])
         const y = tf.tensor1d(batch.y, 'int32')
-        const logits = this.net.forward(this.state.weights, alphas, x, { training: false, bnStats })
+        const mixing = mixingOverride ?? this.method.mixing(this.state.arch, this.ctx('eval'))
+        const logits = this.net.forward(this.state.weights, mixing, x, { training: false, bnStats })
         loss += crossEntropy(logits, y).dataSync()[0]! * batch.size
         correct += countCorrect(logits, y)
         seen += batch.size
@@ -251,26 +305,22 @@ export class Searcher {
     return { loss: loss / Math.max(1, seen), acc: correct / Math.max(1, seen) }
   }
 
-  softmaxAlphas(): { normal: number[][]; reduce: number[][] } {
-    const rows = (t: tf.Tensor2D) => tf.tidy(() => tf.softmax(t, -1).arraySync() as number[][])
-    return { normal: rows(this.state.alphasNormal), reduce: rows(this.state.alphasReduce) }
+  /** The architecture parameters as plain matrices, in `archSpecs` order. */
+  archValues(): number[][][] {
+    return this.state.arch.map((v) => v.arraySync())
+  }
+
+  derive(): Derived {
+    return this.method.derive(this.archValues())
   }
 
   currentGenotypeText(): string {
-    const a = this.softmaxAlphas()
-    return toDartsText(
-      deriveDarts(a.normal, a.reduce, {
-        ops: this.net.config.ops,
-        steps: this.config.steps,
-        multiplier: this.config.multiplier,
-        weights: 'normalized',
-      }),
-    )
+    return this.derive().text
   }
 
   private progressEvent(): RunEventBody {
     const { epoch, step } = this.position
-    const perEpoch = this.data.train.batchesPerEpoch
+    const perEpoch = this.stepsPerEpoch
     const remainingSteps = (this.config.epochs - epoch) * perEpoch - step
     // The epoch-end evaluation costs about a third of a training step per val batch (forward only).
     const evalSteps = (this.config.epochs - epoch) * this.data.valEval.batchesPerEpoch * 0.3
@@ -288,7 +338,7 @@ export class Searcher {
 
   dispose(): void {
     this.sgd.dispose()
-    this.adam.dispose()
+    for (const a of this.adams) a.dispose()
   }
 }
 
@@ -298,5 +348,6 @@ export const emptyAccumulators = (): EpochAccumulators => ({
   seen: 0,
   archLoss: 0,
   archSteps: 0,
+  parts: {},
   seconds: 0,
 })

@@ -1,49 +1,33 @@
 /**
- * Builds a ready-to-run search from a config: the supernet, its initial weights and α from the run's
- * seed, BN running statistics and the searcher. The same seed gives the same initial state.
+ * Builds a ready-to-run search from a config: the method (supernet + parametrization), its initial
+ * weights and architecture parameters from the run's seed, BN running statistics and the searcher.
+ * The same seed gives the same initial state.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { SearchConfig } from '../../core/config/search'
 import { Rng } from '../../core/rng'
-import { DARTS_PRIMITIVES } from '../../core/searchSpaces'
-import { createSupernet, initAlphas, initWeights } from '../supernet/index'
-import type { SearchState, SupernetConfig } from '../types'
+import { buildMethod } from '../methods/index'
+import type { SearchMethod } from '../methods/types'
+import { initAlphas, initWeights } from '../supernet/index'
+import type { SearchState } from '../types'
 import { type SearchData, Searcher } from './searcher'
 
-export function supernetConfigOf(
-  config: SearchConfig,
-  shape: readonly [number, number, number],
-  numClasses: number,
-): SupernetConfig {
-  return {
-    C: config.C,
-    numClasses,
-    layers: config.layers,
-    steps: config.steps,
-    multiplier: config.multiplier,
-    stemMultiplier: config.stemMultiplier,
-    inputChannels: shape[2],
-    inputSize: shape[0],
-    ops: DARTS_PRIMITIVES,
-  }
-}
+export { supernetConfigOf } from '../methods/index'
 
-export function buildSearch(config: SearchConfig, data: SearchData, numClasses: number): Searcher {
-  const net = createSupernet(supernetConfigOf(config, data.shape, numClasses))
-  const rng = new Rng(config.seed)
-  const weights = initWeights(net.specs, rng).map((t, i) => {
+/** Fresh variables for a method: weights (PyTorch inits), architecture parameters, BN running statistics. */
+export function initState(method: SearchMethod, rng: Rng): SearchState {
+  const net = method.net
+  const toVar = <T extends tf.Tensor>(t: T): tf.Variable => {
     const v = tf.variable(t, true)
     t.dispose()
     return v
-  })
-  const [aN, aR] = [
-    initAlphas(net.edges, net.config.ops.length, rng, config.alphaInit),
-    initAlphas(net.edges, net.config.ops.length, rng, config.alphaInit),
-  ]
-  const state: SearchState = {
+  }
+  const weights = initWeights(net.specs, rng).map(toVar)
+  // Drawn after the weights, in spec order: DARTS draws alphas_normal then alphas_reduce.
+  const arch = method.archSpecs.map((s) => toVar(initAlphas(s.shape[0], s.shape[1], rng, s.init)) as tf.Variable<tf.Rank.R2>)
+  return {
     weights,
-    alphasNormal: tf.variable(aN!, true) as tf.Variable<tf.Rank.R2>,
-    alphasReduce: tf.variable(aR!, true) as tf.Variable<tf.Rank.R2>,
+    arch,
     bnStats: new Map(
       net.bnSpecs.map((b) => [
         b.name,
@@ -51,6 +35,18 @@ export function buildSearch(config: SearchConfig, data: SearchData, numClasses: 
       ]),
     ),
   }
-  tf.dispose([aN!, aR!])
-  return new Searcher(config, net, state, data, rng.fork().getState())
+}
+
+export function buildSearch(config: SearchConfig, data: SearchData, numClasses: number): Searcher {
+  const method = buildMethod(config, data.shape, numClasses)
+  const rng = new Rng(config.seed)
+  const state = initState(method, rng)
+  return new Searcher(config, method, state, data, rng.fork().getState())
+}
+
+/** Frees every variable of a search (tests and benchmarks build many). */
+export function disposeSearch(s: Searcher): void {
+  s.dispose()
+  tf.dispose([...s.state.weights, ...s.state.arch])
+  for (const st of s.state.bnStats.values()) tf.dispose([st.mean, st.variance])
 }

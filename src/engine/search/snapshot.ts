@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { RngState } from '../../core/rng'
 import type { EpochAccumulators, Position, Searcher } from './searcher'
 
-export const SNAPSHOT_VERSION = 1
+export const SNAPSHOT_VERSION = 2
 
 export interface TensorEntry {
   readonly name: string
@@ -21,7 +21,8 @@ export interface SnapshotMeta {
   readonly acc: EpochAccumulators
   readonly rng: RngState
   readonly loaders: { train: unknown; val: unknown }
-  readonly adamSteps: number
+  /** Adam step count per optimizer group. */
+  readonly adamSteps: number[]
   readonly lastValAcc: number
   readonly tensors: readonly TensorEntry[]
 }
@@ -35,11 +36,13 @@ export interface Snapshot {
 function namedTensors(s: Searcher): [string, tf.Tensor][] {
   const out: [string, tf.Tensor][] = []
   s.net.specs.forEach((spec, i) => out.push([`w:${spec.name}`, s.state.weights[i]!]))
-  out.push(['alphas:normal', s.state.alphasNormal], ['alphas:reduce', s.state.alphasReduce])
+  s.method.archSpecs.forEach((spec, i) => out.push([`arch:${spec.name}`, s.state.arch[i]!]))
   for (const [name, st] of s.state.bnStats) out.push([`bn:${name}:mean`, st.mean], [`bn:${name}:var`, st.variance])
   s.sgd.momentumBuffers?.forEach((b, i) => out.push([`sgd:${s.net.specs[i]!.name}`, b]))
-  s.adam.m?.forEach((m, i) => out.push([`adam:m:${i}`, m]))
-  s.adam.v?.forEach((v, i) => out.push([`adam:v:${i}`, v]))
+  s.adams.forEach((adam, g) => {
+    adam.m?.forEach((m, i) => out.push([`adam:${g}:m:${i}`, m]))
+    adam.v?.forEach((v, i) => out.push([`adam:${g}:v:${i}`, v]))
+  })
   return out
 }
 
@@ -61,7 +64,7 @@ export function takeSnapshot(s: Searcher): Snapshot {
       acc: { ...s.acc },
       rng: s.rng.getState(),
       loaders: { train: s.data.train.getState(), val: s.data.val.getState() },
-      adamSteps: s.adam.t,
+      adamSteps: s.adams.map((a) => a.t),
       lastValAcc: s.lastValAcc,
       tensors,
     },
@@ -87,8 +90,7 @@ export function restoreSnapshot(s: Searcher, snap: Snapshot): void {
     t.dispose()
   }
   s.net.specs.forEach((spec, i) => assign(s.state.weights[i]!, `w:${spec.name}`))
-  assign(s.state.alphasNormal, 'alphas:normal')
-  assign(s.state.alphasReduce, 'alphas:reduce')
+  s.method.archSpecs.forEach((spec, i) => assign(s.state.arch[i]!, `arch:${spec.name}`))
   for (const [name, st] of s.state.bnStats) {
     assign(st.mean, `bn:${name}:mean`)
     assign(st.variance, `bn:${name}:var`)
@@ -96,13 +98,15 @@ export function restoreSnapshot(s: Searcher, snap: Snapshot): void {
   s.sgd.dispose()
   if (byName.has(`sgd:${s.net.specs[0]!.name}`))
     s.sgd.momentumBuffers = s.net.specs.map((spec, i) => read(`sgd:${spec.name}`, s.state.weights[i]!.shape))
-  s.adam.dispose()
-  if (byName.has('adam:m:0')) {
-    const alphas = [s.state.alphasNormal, s.state.alphasReduce]
-    s.adam.m = alphas.map((a, i) => read(`adam:m:${i}`, a.shape))
-    s.adam.v = alphas.map((a, i) => read(`adam:v:${i}`, a.shape))
-  }
-  s.adam.t = snap.meta.adamSteps
+  s.adams.forEach((adam, g) => {
+    adam.dispose()
+    if (byName.has(`adam:${g}:m:0`)) {
+      const params = s.method.archSpecs.flatMap((spec, i) => (spec.group === g ? [s.state.arch[i]!] : []))
+      adam.m = params.map((a, i) => read(`adam:${g}:m:${i}`, a.shape))
+      adam.v = params.map((a, i) => read(`adam:${g}:v:${i}`, a.shape))
+    }
+    adam.t = snap.meta.adamSteps[g] ?? 0
+  })
   s.position = { ...snap.meta.position }
   s.acc = { ...snap.meta.acc }
   s.rng.setState(snap.meta.rng)

@@ -18,12 +18,19 @@ export function initAlphas(edges: number, numOps: number, rng: Rng, init: AlphaI
   return tf.tensor2d(values, [edges, numOps])
 }
 
-/**
- * softmax(α) split into one scalar per (edge, op): the mixed ops fold these into their last BN. Must
- * run inside the caller's tidy/tape so the softmax's gradient reaches α.
- */
-export function mixingWeights(alphas: tf.Tensor2D, edges: number, numOps: number): tf.Scalar[][] {
-  const [rows, cols] = alphas.shape
-  if (rows !== edges || cols !== numOps) throw new Error(`α must have shape [${edges}, ${numOps}], got [${alphas.shape}]`)
-  return tf.unstack(tf.softmax(alphas)).map((row) => tf.unstack(row) as tf.Scalar[])
+/** A mixing matrix split into one scalar per (edge, op) for the mixed ops. Runs inside the caller's tidy/tape. */
+export function unstackMixing(weights: tf.Tensor2D, edges: number, numOps: number): tf.Scalar[][] {
+  const [rows, cols] = weights.shape
+  if (rows !== edges || cols !== numOps)
+    throw new Error(`mixing weights must have shape [${edges}, ${numOps}], got [${weights.shape}]`)
+  return tf.unstack(weights).map((row) => tf.unstack(row) as tf.Scalar[])
 }
+
+/** DARTS's parametrization: row-wise softmax(α) for both cell types. */
+export const softmaxMixing = (alphas: {
+  normal: tf.Tensor2D
+  reduce: tf.Tensor2D
+}): { normal: tf.Tensor2D; reduce: tf.Tensor2D } => ({
+  normal: tf.softmax(alphas.normal),
+  reduce: tf.softmax(alphas.reduce),
+})

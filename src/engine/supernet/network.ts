@@ -8,8 +8,8 @@ import { isReductionLayer } from '../../core/metrics/supernet'
 import { dartsEdgeCount } from '../../core/searchSpaces'
 import { bnParamSpecs, bnSpec, conv2d, convSpec, linearSpecs, prefixSpecs, specSize } from '../ops/index'
 import { contextFromWeights, ParamScope } from '../ops/scope'
-import type { Alphas, BnSpec, ForwardOptions, ParamSpec, Supernet, SupernetConfig } from '../types'
-import { mixingWeights } from './alphas'
+import type { BnSpec, DartsMixing, ForwardOptions, ParamSpec, Supernet, SupernetConfig } from '../types'
+import { unstackMixing } from './alphas'
 import { SearchCell } from './cell'
 
 function validate(config: SupernetConfig): void {
@@ -67,7 +67,7 @@ export function createSupernet(config: SupernetConfig): Supernet {
   ]
   const bnSpecs: BnSpec[] = [bnSpec('stem.bn', C_stem), ...cells.flatMap((cell, i) => prefixSpecs(`cells.${i}`, cell.bns))]
 
-  function forward(weights: readonly tf.Tensor[], alphas: Alphas, x: tf.Tensor4D, opts: ForwardOptions): tf.Tensor2D {
+  function forward(weights: readonly tf.Tensor[], mixing: DartsMixing, x: tf.Tensor4D, opts: ForwardOptions): tf.Tensor2D {
     const [, H, W, Cx] = x.shape
     if (H !== config.inputSize || W !== config.inputSize || Cx !== config.inputChannels)
       throw new Error(`input must be [N, ${config.inputSize}, ${config.inputSize}, ${config.inputChannels}], got [${x.shape}]`)
@@ -75,8 +75,8 @@ export function createSupernet(config: SupernetConfig): Supernet {
     const root = new ParamScope(ctx)
     // One tidy for the pass: the tape keeps what the backward needs, kept BN statistics survive.
     return tf.tidy(() => {
-      const wNormal = mixingWeights(alphas.normal, edges, numOps)
-      const wReduce = mixingWeights(alphas.reduce, edges, numOps)
+      const wNormal = unstackMixing(mixing.normal, edges, numOps)
+      const wReduce = unstackMixing(mixing.reduce, edges, numOps)
       const stem = root.bn('stem.bn', conv2d(x, root.w('stem.conv'), 1, 1), true)
       let [s0, s1] = [stem, stem]
       cells.forEach((cell, i) => {

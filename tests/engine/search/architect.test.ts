@@ -4,15 +4,34 @@ import { Rng } from '../../../src/core/rng'
 import { initBackend } from '../../../src/engine/backends'
 import { alphaGrads, type Batch, weightGrads } from '../../../src/engine/search/architect'
 import { crossEntropy } from '../../../src/engine/search/loss'
-import type { Alphas } from '../../../src/engine/types'
+import type { MethodContext, SearchMethod } from '../../../src/engine/methods/types'
 import { Adam } from '../../../src/engine/optim/adam'
 import { Sgd } from '../../../src/engine/optim/sgd'
 import { Architect } from '../../../src/engine/search/architect'
-import type { Supernet } from '../../../src/engine/types'
+import type { DartsMixing, Supernet } from '../../../src/engine/types'
 import { disposeSearch, tinySearch } from './helpers'
 
+type Alphas = { normal: tf.Tensor2D; reduce: tf.Tensor2D }
+const CTX: MethodContext = { epoch: 0, epochs: 1, phase: 'arch', rng: new Rng(0) }
+
+/** A method over raw α (mixing = identity) for a supernet that applies the softmax itself. */
+function rawMethod(net: Supernet<Alphas>): SearchMethod<Alphas> {
+  return {
+    net,
+    archSpecs: [
+      { name: 'alphasNormal', shape: [1, 3], init: 'zeros', group: 0 },
+      { name: 'alphasReduce', shape: [1, 3], init: 'zeros', group: 0 },
+    ],
+    archLrs: [0],
+    mixing: (a) => ({ normal: a[0]!, reduce: a[1]! }),
+    archRegularizer: () => null,
+    derive: () => ({ text: '', format: 'darts', skipsNormal: 0, skipsReduce: 0 }),
+    alphaSnapshot: () => ({ ops: [], normal: [], reduce: [] }),
+  }
+}
+
 /** logits = Σ_k softmax(αN)_k·tanh(x·W_k) + ½ Σ_k softmax(αR)_k·tanh(x·W_k), x flattened to 4 features, 2 classes. */
-function toyNet(): Supernet {
+function toyNet(): Supernet<Alphas> {
   const specs = [0, 1, 2].map((k) => ({ name: `W${k}`, shape: [4, 2], init: 'linear-weight' as const, fanIn: 4 }))
   return {
     config: {
@@ -86,10 +105,15 @@ describe('architect gradients against finite differences', () => {
   it('first order: ∇_α L_val(w, α)', () => {
     const s = tinySearch()
     const val = batch(s, 'val')
-    const alphas = { normal: s.state.alphasNormal, reduce: s.state.alphasReduce }
-    const v = direction(s.state.alphasNormal.shape, 1)
-    const analytic = tf.tidy(() => dot(alphaGrads(s.net, s.state.weights, alphas, val).grads, v))
-    const loss = (a: Alphas) => crossEntropy(s.net.forward(s.state.weights, a, val.x, { training: true }), val.y).dataSync()[0]!
+    const alphas = { normal: s.state.arch[0]!, reduce: s.state.arch[1]! }
+    const v = direction(s.state.arch[0]!.shape, 1)
+    const analytic = tf.tidy(() => dot(alphaGrads(s.method, s.state.weights, s.state.arch, val, CTX).grads, v))
+    const net = s.net as Supernet<DartsMixing>
+    const loss = (a: Alphas) =>
+      crossEntropy(
+        net.forward(s.state.weights, { normal: tf.softmax(a.normal), reduce: tf.softmax(a.reduce) }, val.x, { training: true }),
+        val.y,
+      ).dataSync()[0]!
     const numeric = directional(loss, alphas, v)
     // Tolerance: 2 % of the larger magnitude (float32 central differences through BN).
     expect(Math.abs(analytic - numeric)).toBeLessThan(0.02 * Math.max(Math.abs(analytic), Math.abs(numeric)) + 1e-5)
@@ -100,6 +124,7 @@ describe('architect gradients against finite differences', () => {
     // A smooth toy supernet (tanh experts mixed by softmax(α)), so finite differences of the
     // unrolled objective are reliable; the real supernet's ReLU/max-pool kinks make them noisy.
     const net = toyNet()
+    const method = rawMethod(net)
     const rng = new Rng(3)
     const weights = net.specs.map((spec) =>
       tf.variable(
@@ -127,27 +152,23 @@ describe('architect gradients against finite differences', () => {
       weights.map((w) => tf.onesLike(w)),
       0.1,
     ) // a non-zero momentum buffer
-    const state = {
-      weights,
-      alphasNormal: alphas.normal as tf.Variable<tf.Rank.R2>,
-      alphasReduce: alphas.reduce as tf.Variable<tf.Rank.R2>,
-      bnStats: new Map(),
-    }
-    const architect = new Architect(net, state, new Adam({ lr: 0, beta1: 0.5, beta2: 0.999, weightDecay: 0 }), sgd, true)
+    const arch = [alphas.normal, alphas.reduce] as tf.Variable<tf.Rank.R2>[]
+    const state = { weights, arch, bnStats: new Map() }
+    const architect = new Architect(method, state, [new Adam({ lr: 0, beta1: 0.5, beta2: 0.999, weightDecay: 0 })], sgd, true)
     const xi = 2
     const v = direction([1, 3], 2)
-    const unrolled = architect.unrolledGrads(train, val, xi)
+    const unrolled = architect.unrolledGrads(train, val, xi, CTX)
     const analytic = dot(unrolled.grads, v)
     const objective = (a: Alphas) =>
       tf.tidy(() => {
-        const g = weightGrads(net, weights, a, train).grads
+        const g = weightGrads(method, weights, a, train).grads
         const wPrime = sgd.unrolled(weights, g, xi)
         return crossEntropy(net.forward(wPrime, a, val.x, { training: true }), val.y).dataSync()[0]!
       })
     const numeric = directional(objective, alphas, v, 1e-2)
     const firstOrderAtWPrime = tf.tidy(() => {
-      const wPrime = sgd.unrolled(weights, weightGrads(net, weights, alphas, train).grads, xi)
-      return dot(alphaGrads(net, wPrime, alphas, val).grads, v)
+      const wPrime = sgd.unrolled(weights, weightGrads(method, weights, alphas, train).grads, xi)
+      return dot(alphaGrads(method, wPrime, arch, val, CTX).grads, v)
     })
     // The Hessian term is a visible part of the gradient, so the check is meaningful…
     expect(Math.abs(analytic - firstOrderAtWPrime)).toBeGreaterThan(0.05 * Math.abs(numeric))

@@ -6,7 +6,7 @@ import { Rng } from '../../../src/core/rng'
 import { makeSet, type DatasetInfo } from '../../../src/engine/data/types'
 import { searchDataFromSplit } from '../../../src/engine/search/data'
 import type { Searcher } from '../../../src/engine/search/searcher'
-import { buildSearch } from '../../../src/engine/search/session'
+import { buildSearch, disposeSearch } from '../../../src/engine/search/session'
 
 export const TINY: SearchConfig = {
   ...PRESETS.find((p) => p.name === 'darts-1st-quick')!.config,
@@ -59,8 +59,7 @@ export function tinySearch(config: SearchConfig = TINY, count = 48): Searcher {
   return buildSearch(config, data, INFO.numClasses)
 }
 
-export function disposeSearch(s: Searcher): void {
-  s.dispose()
-  tf.dispose([...s.state.weights, s.state.alphasNormal, s.state.alphasReduce])
-  for (const st of s.state.bnStats.values()) tf.dispose([st.mean, st.variance])
-}
+export { disposeSearch }
+
+/** softmax(α) of both cell types: the DARTS mixing of a tiny search. */
+export const dartsMixing = (s: Searcher) => ({ normal: tf.softmax(s.state.arch[0]!), reduce: tf.softmax(s.state.arch[1]!) })

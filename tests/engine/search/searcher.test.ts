@@ -4,7 +4,7 @@ import type { RunEventBody } from '../../../src/core/events'
 import { initBackend } from '../../../src/engine/backends'
 import type { BnUpdate } from '../../../src/engine/types'
 import { restoreSnapshot, takeSnapshot } from '../../../src/engine/search/snapshot'
-import { disposeSearch, TINY, tinySearch } from './helpers'
+import { disposeSearch, TINY, tinySearch, dartsMixing } from './helpers'
 
 beforeAll(async () => {
   await initBackend('wasm')
@@ -47,9 +47,9 @@ describe('Searcher', () => {
 
   it('evaluates in eval mode with running statistics: equal to train mode when those are the batch statistics', () => {
     const s = tinySearch()
-    const alphas = { normal: s.state.alphasNormal, reduce: s.state.alphasReduce }
     const b = s.data.valEval.next()!
     tf.tidy(() => {
+      const alphas = dartsMixing(s)
       const x = tf.tensor4d(b.x, [b.size, 8, 8, 1])
       const updates: BnUpdate[] = []
       const train = s.net.forward(s.state.weights, alphas, x, { training: true, bnUpdates: updates })

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { Rng } from '../../../src/core/rng'
 import { DARTS_PRIMITIVES } from '../../../src/core/searchSpaces'
 import { contextFromWeights, createOp, initWeights, ParamScope } from '../../../src/engine/ops/index'
-import { createSupernet, initAlphas, MixedOp } from '../../../src/engine/supernet/index'
+import { createSupernet, initAlphas, MixedOp, softmaxMixing } from '../../../src/engine/supernet/index'
 import type { BnUpdate, Supernet, SupernetConfig } from '../../../src/engine/types'
 import { gradCheck, maxAbsDiff, randn, randn4, useCpu, values } from '../ops/helpers'
 
@@ -74,7 +74,7 @@ function setup(net: Supernet, seed: number) {
   const loss = (normal: tf.Tensor, reduce: tf.Tensor, weights: readonly tf.Tensor[], updates?: BnUpdate[]) =>
     tf.losses.softmaxCrossEntropy(
       labels,
-      net.forward(weights, { normal: normal as tf.Tensor2D, reduce: reduce as tf.Tensor2D }, x, {
+      net.forward(weights, softmaxMixing({ normal: normal as tf.Tensor2D, reduce: reduce as tf.Tensor2D }), x, {
         training: true,
         ...(updates ? { bnUpdates: updates } : {}),
       }),

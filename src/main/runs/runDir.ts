@@ -1,0 +1,109 @@
+/**
+ * Creating and opening run directories (`run.json` is written once, DESIGN.md §2). Shared by
+ * `hdarts search`, the RunService (queue, grids, duplicates) and later the Slurm submitter.
+ */
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { applyOverrides, ConfigError, getPreset, type SearchConfig } from '../../core/config/search'
+import type { RunEvent } from '../../core/events'
+import { CHECKPOINT_DIR, makeRunId, RUN_FILE, RUN_FILE_VERSION, type RunFile, runFileSchema } from '../../core/run/runFile'
+import { APP_VERSION } from '../../shared/app'
+
+/** Bad input from the user (unknown preset, bad --set, missing data dir): the CLI exits 2 with the message. */
+export class RunInputError extends Error {
+  override name = 'RunInputError'
+}
+
+export interface RunSpec {
+  readonly preset: string
+  /** `key=value` overrides, applied in order after `dataset`/`backend`. */
+  readonly sets?: readonly string[]
+  readonly dataset?: string
+  readonly backend?: string
+  /** Start from this config instead of the preset's (duplicating a run). */
+  readonly baseConfig?: SearchConfig
+  readonly dataDir?: string | null
+  readonly download?: boolean
+}
+
+/** Validates a spec into a config; throws RunInputError naming the bad key. */
+export function resolveConfig(spec: RunSpec): SearchConfig {
+  const sets = [...(spec.sets ?? [])]
+  if (spec.dataset) sets.unshift(`dataset=${spec.dataset}`)
+  if (spec.backend) sets.unshift(`backend=${spec.backend}`)
+  try {
+    return applyOverrides(spec.baseConfig ?? getPreset(spec.preset).config, sets)
+  } catch (err) {
+    if (err instanceof ConfigError) throw new RunInputError(err.message)
+    throw err
+  }
+}
+
+/** Builds run.json's content without touching the disk. */
+export function buildRunFile(spec: RunSpec, now = new Date(), random = randomBytes(2).toString('hex')): RunFile {
+  const config = resolveConfig(spec)
+  const dataDir = spec.dataDir ? resolve(spec.dataDir) : null
+  if (dataDir && !existsSync(dataDir)) throw new RunInputError(`--data-dir ${dataDir}: no such directory`)
+  return {
+    schema: 'hdarts.run',
+    version: RUN_FILE_VERSION,
+    id: makeRunId(spec.preset, config.seed, now, random),
+    kind: 'search',
+    preset: spec.preset,
+    createdAt: now.toISOString(),
+    config,
+    dataDir,
+    download: spec.download === true,
+    versions: { hdarts: APP_VERSION, node: process.version },
+  }
+}
+
+/** Creates `<runsDir>/<id>/` with run.json and an empty checkpoints folder. */
+export function createRunDir(runsDir: string, spec: RunSpec): { dir: string; run: RunFile } {
+  const run = buildRunFile(spec)
+  const dir = join(resolve(runsDir), run.id)
+  // Exclusive: two runs created in the same second with the same random suffix must not share a folder.
+  if (existsSync(dir)) return createRunDir(runsDir, spec)
+  try {
+    mkdirSync(join(dir, CHECKPOINT_DIR), { recursive: true })
+  } catch (err) {
+    throw new Error(`cannot create ${dir}: ${(err as Error).message}`)
+  }
+  writeFileSync(join(dir, RUN_FILE), JSON.stringify(run, null, 2) + '\n')
+  return { dir, run }
+}
+
+/** Reads and checks an existing run directory; throws RunInputError when it is not one. */
+export function openRunDir(dirArg: string): { dir: string; run: RunFile } {
+  const dir = resolve(dirArg)
+  const file = join(dir, RUN_FILE)
+  if (!existsSync(file)) throw new RunInputError(`${dir} is not a run directory (no ${RUN_FILE})`)
+  let parsed
+  try {
+    parsed = runFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')))
+  } catch {
+    throw new RunInputError(`${file} is not valid JSON`)
+  }
+  if (!parsed.success)
+    throw new RunInputError(`${file}: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`)
+  return { dir, run: parsed.data }
+}
+
+/** The complete events of a log, skipping unparsable lines (a torn last line after a crash); [] when missing. */
+export function readRunEvents(eventsPath: string): RunEvent[] {
+  if (!existsSync(eventsPath)) return []
+  const events: RunEvent[] = []
+  for (const line of readFileSync(eventsPath, 'utf8').split('\n')) {
+    if (!line.trim()) continue
+    try {
+      events.push(JSON.parse(line) as RunEvent)
+    } catch {
+      // torn line from a crash mid-write
+    }
+  }
+  return events
+}
+
+/** The last complete event of a log; undefined for a missing or empty log. */
+export const lastEvent = (eventsPath: string): RunEvent | undefined => readRunEvents(eventsPath).at(-1)
