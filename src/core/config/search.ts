@@ -370,7 +370,7 @@ function presetsOf(def: MethodDef): Preset[] {
     { name: def.name, summary: `${def.summary}; paper settings`, config: paper },
     {
       name: `${def.name}-quick`,
-      summary: `${def.summary}; CPU scale (Fashion-MNIST 16×16, C=4, 3 cells, 5 epochs)`,
+      summary: `${def.name} at CPU scale (Fashion-MNIST 16×16, 3 cells, 5 epochs)`,
       config: quick,
     },
   ]
