@@ -4,6 +4,7 @@
  */
 import { type Command, helpText, parseCommandArgs } from './command'
 import { convertCommand, paramsCommand } from './commands/genotype'
+import { RUNS_COMMANDS } from './commands/runs'
 import { searchCommand } from './commands/search'
 import { CliError } from './errors'
 
@@ -15,6 +16,7 @@ interface Group {
 
 const GROUPS: readonly Group[] = [
   { name: 'search', summary: 'run an architecture search', commands: [searchCommand] },
+  { name: 'runs', summary: 'list, inspect, resume, retry and cancel runs; run grids', commands: RUNS_COMMANDS },
   {
     name: 'genotype',
     summary: 'convert genotypes between formats; count parameters and FLOPs',

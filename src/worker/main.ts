@@ -90,7 +90,7 @@ async function main(argv: string[]): Promise<number> {
       backend: backendRecord,
       weights: searcher.net.specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0),
       stepsPerEpoch: data.train.batchesPerEpoch,
-      epochs: run.config.epochs,
+      epochs: searcher.totalEpochs, // DARTS-PT's tuning epochs extend the run
     })
 
   const started = performance.now()
@@ -121,8 +121,9 @@ async function main(argv: string[]): Promise<number> {
   }
   emit({
     type: 'finished',
-    genotype: searcher.currentGenotypeText(),
-    valAcc: searcher.lastValAcc,
+    // R-DARTS early stop: the genotype of the stop epoch; DARTS-PT: the projected one.
+    genotype: searcher.finalGenotypeText(),
+    valAcc: searcher.finalValAcc(),
     seconds: (performance.now() - started) / 1000,
   })
   log.close()

@@ -1,107 +1,115 @@
-/** `hdarts search`: creates a run directory and runs the search in a worker process, showing its progress. */
-import { fork } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs'
+/**
+ * `hdarts search`: creates a run directory, registers the run in the database and runs the search in
+ * a worker process in the foreground, showing its progress. The worker's events go to the database as
+ * they arrive (the app, if open, shows the run live) and once more from the run directory at the end.
+ */
+import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { applyOverrides, BACKEND_CHOICES, ConfigError, DATASET_IDS, getPreset, PRESETS } from '../../core/config/search'
+import { BACKEND_CHOICES, DATASET_IDS, PRESETS } from '../../core/config/search'
 import type { RunEvent } from '../../core/events'
-import {
-  EVENTS_FILE,
-  makeRunId,
-  RUN_FILE,
-  RUN_FILE_VERSION,
-  type RunFile,
-  runFileSchema,
-  WORKER_LOG,
-} from '../../core/run/runFile'
-import { APP_VERSION } from '../../shared/app'
+import { EVENTS_FILE, type RunFile, WORKER_LOG } from '../../core/run/runFile'
+import { ChildProcessLauncher } from '../../main/runs/launcher'
+import { endedPatch, NO_AUTO_RESUME } from '../../main/runs/recovery'
+import { createRunDir, lastEvent, openRunDir, resolveConfig, RunInputError, type RunSpec } from '../../main/runs/runDir'
+import { WORKER_EXIT } from '../../main/runs/protocol'
+import { WorkerSession } from '../../main/runs/session'
+import type { Store } from '../../main/store'
 import type { Command } from '../command'
+import { DB_OPTION, openDb } from '../db'
 import { CliError } from '../errors'
 import { defaultRunsDir } from '../paths'
 import { ProgressView } from '../progress'
 
-const WORKER = fileURLToPath(new URL('../../worker/main.ts', import.meta.url))
 /** Exit code of a worker that checkpointed and stopped on a signal (resumable). */
-export const EXIT_STOPPED = 75
+export const EXIT_STOPPED = WORKER_EXIT.stopped
 
-function createRun(values: Record<string, unknown>): { dir: string; run: RunFile } {
-  const presetName = values.preset as string | undefined
-  if (!presetName) throw new CliError(`search: --preset is required (presets: ${PRESETS.map((p) => p.name).join(', ')})`)
-  const sets = [...((values.set as string[] | undefined) ?? [])]
-  if (values.dataset) sets.unshift(`dataset=${values.dataset as string}`)
-  if (values.backend) sets.unshift(`backend=${values.backend as string}`)
-  let config
+function specFromOptions(values: Record<string, unknown>): RunSpec {
+  const preset = values.preset as string | undefined
+  if (!preset) throw new CliError(`search: --preset is required (presets: ${PRESETS.map((p) => p.name).join(', ')})`)
+  return {
+    preset,
+    sets: (values.set as string[] | undefined) ?? [],
+    dataset: values.dataset as string | undefined,
+    backend: values.backend as string | undefined,
+    dataDir: (values['data-dir'] as string | undefined) ?? null,
+    download: values.download === true,
+  }
+}
+
+/** Runs `fn`, turning the run module's bad-input errors into one-line CLI errors. */
+export function asCliInput<T>(prefix: string, fn: () => T): T {
   try {
-    config = applyOverrides(getPreset(presetName).config, sets)
+    return fn()
   } catch (err) {
-    if (err instanceof ConfigError) throw new CliError(`search: ${err.message}`)
+    if (err instanceof RunInputError) throw new CliError(`${prefix}: ${err.message}`)
     throw err
   }
+}
+
+function createRun(values: Record<string, unknown>, store: Store): { dir: string; run: RunFile } {
+  const spec = specFromOptions(values)
   const runsDir = resolve((values['runs-dir'] as string | undefined) ?? defaultRunsDir())
-  const id = makeRunId(presetName, config.seed, new Date(), randomBytes(2).toString('hex'))
-  const dir = join(runsDir, id)
-  const dataDir = values['data-dir'] ? resolve(values['data-dir'] as string) : null
-  if (dataDir && !existsSync(dataDir)) throw new CliError(`search: --data-dir ${dataDir}: no such directory`)
-  const run: RunFile = {
-    schema: 'hdarts.run',
-    version: RUN_FILE_VERSION,
-    id,
-    kind: 'search',
-    preset: presetName,
-    createdAt: new Date().toISOString(),
-    config,
-    dataDir,
-    download: values.download === true,
-    versions: { hdarts: APP_VERSION, node: process.version },
-  }
+  let created
   try {
-    mkdirSync(join(dir, 'checkpoints'), { recursive: true })
+    created = createRunDir(runsDir, spec)
   } catch (err) {
-    throw new CliError(`search: cannot create ${dir}: ${(err as Error).message}`, 1)
+    if (err instanceof RunInputError) throw new CliError(`search: ${err.message}`)
+    throw new CliError(`search: ${(err as Error).message}`, 1)
   }
-  writeFileSync(join(dir, RUN_FILE), JSON.stringify(run, null, 2) + '\n')
-  return { dir, run }
+  const { dir, run } = created
+  store.insertRun({
+    id: run.id,
+    experimentId: null,
+    runDir: dir,
+    kind: run.kind,
+    preset: run.preset,
+    method: run.config.method,
+    dataset: run.config.dataset,
+    seed: run.config.seed,
+    config: run.config,
+    status: 'queued',
+  })
+  return created
 }
 
 /** Reads and checks a run directory for --resume. */
-export function openRun(dirArg: string): { dir: string; run: RunFile } {
-  const dir = resolve(dirArg)
-  const file = join(dir, RUN_FILE)
-  if (!existsSync(file)) throw new CliError(`search --resume: ${dir} is not a run directory (no ${RUN_FILE})`)
-  let parsed
-  try {
-    parsed = runFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')))
-  } catch {
-    throw new CliError(`search --resume: ${file} is not valid JSON`)
-  }
-  if (!parsed.success)
-    throw new CliError(`search --resume: ${file}: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`)
-  return { dir, run: parsed.data }
-}
+export const openRun = (dirArg: string): { dir: string; run: RunFile } => asCliInput('search --resume', () => openRunDir(dirArg))
 
-/** The last complete event of a run's log (a torn last line is ignored). */
-function lastEvent(path: string): RunEvent | undefined {
-  const lines = readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-  for (let i = lines.length - 1; i >= 0; i--) {
-    try {
-      return JSON.parse(lines[i]!) as RunEvent
-    } catch {
-      // torn line from a crash mid-write
-    }
-  }
-  return undefined
-}
-
-function runWorker(dir: string, run: RunFile, resume: boolean, json: boolean): Promise<number> {
-  const log = openSync(join(dir, WORKER_LOG), 'a')
-  const tsx = fileURLToPath(import.meta.resolve('tsx'))
-  const child = fork(WORKER, [dir, ...(resume ? ['--resume'] : [])], {
-    execArgv: ['--import', tsx],
-    stdio: ['ignore', log, log, 'ipc'],
+/** Makes sure a run directory made elsewhere (another database, a cluster node) is in this database. */
+function register(store: Store, dir: string, run: RunFile): void {
+  if (store.getRun(run.id)) return
+  if (existsSync(join(dir, EVENTS_FILE))) store.ingestRunDir(dir)
+  if (store.getRun(run.id)) return
+  store.insertRun({
+    id: run.id,
+    experimentId: null,
+    runDir: dir,
+    kind: run.kind,
+    preset: run.preset,
+    method: run.config.method,
+    dataset: run.config.dataset,
+    seed: run.config.seed,
+    config: run.config,
+    status: 'queued',
   })
+}
+
+function runWorker(store: Store, dir: string, run: RunFile, resume: boolean, json: boolean): Promise<number> {
+  const current = store.getRun(run.id)
+  // Marked running before the worker exists (its pid follows), so no worker ever runs unrecorded.
+  store.updateRun(run.id, {
+    status: 'running',
+    statusReason: 'hdarts search',
+    pid: null,
+    error: null,
+    startedAt: current?.startedAt ?? Date.now(),
+    endedAt: null,
+  })
+  const handle = new ChildProcessLauncher().launch({ runDir: dir, resume, env: process.env, serviceName: `hdarts run ${run.id}` })
+  const warn = (err: Error) =>
+    process.stderr.write(`hdarts: warning: the database missed events (they are in the run directory): ${err.message}\n`)
+  const session = new WorkerSession({ store, runId: run.id, runDir: dir, handle, onError: warn })
+  if (handle.pid) store.updateRun(run.id, { pid: handle.pid })
   const view = new ProgressView(process.stderr, run.config.epochs)
   // The header waits for the worker's first event, so a run that fails before starting prints one line only.
   let header = false
@@ -109,9 +117,9 @@ function runWorker(dir: string, run: RunFile, resume: boolean, json: boolean): P
   let finished: Extract<RunEvent, { type: 'finished' }> | undefined
   let failed: Extract<RunEvent, { type: 'failed' }> | undefined
   let fatal: { reason: string; message: string } | undefined
-  child.on('message', (m: { type: string; event?: RunEvent; reason?: string; message?: string }) => {
-    if (m.type === 'fatal') fatal = { reason: m.reason ?? 'error', message: m.message ?? 'worker failed' }
-    if (m.type !== 'event' || !m.event) return
+  handle.onMessage((m) => {
+    if (m.type === 'fatal') fatal = { reason: m.reason, message: m.message }
+    if (m.type !== 'event') return
     last = m.event
     if (m.event.type === 'finished') finished = m.event
     if (m.event.type === 'failed') failed = m.event
@@ -130,54 +138,58 @@ function runWorker(dir: string, run: RunFile, resume: boolean, json: boolean): P
     interrupts += 1
     if (interrupts === 1) {
       if (!json) view.line(`${sig}: saving a checkpoint, then stopping (again to kill)`)
-      child.kill('SIGTERM')
-    } else child.kill('SIGKILL')
+      session.stop('pause')
+    } else session.kill()
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
-  return new Promise((done) => {
-    child.on('exit', (code, signal) => {
-      process.off('SIGINT', onSignal)
-      process.off('SIGTERM', onSignal)
-      const status = finished ? 'finished' : code === EXIT_STOPPED ? 'stopped' : 'failed'
-      if (json) {
-        process.stdout.write(
-          JSON.stringify(
-            {
-              runId: run.id,
-              runDir: dir,
-              status,
-              valAcc: finished?.valAcc ?? null,
-              genotype: finished?.genotype ?? null,
-              error: failed?.message ?? null,
-              lastSeq: last?.seq ?? null,
-            },
-            null,
-            2,
-          ) + '\n',
-        )
-      } else if (finished) {
-        view.line(
-          `finished in ${Math.round(finished.seconds)} s: val acc ${(100 * finished.valAcc).toFixed(2)}%\n  genotype = ${finished.genotype}\n  run dir ${dir}`,
-        )
-      } else if (code === EXIT_STOPPED) {
-        view.line(`stopped; resume with: hdarts search --resume ${dir}`)
-      } else if (!failed && !fatal) {
-        view.line(`worker exited with ${signal ?? `code ${code}`}; see ${join(dir, WORKER_LOG)}`)
-      }
-      if (fatal) {
-        // Failed before touching the run (bad config, damaged checkpoint): one line, like any bad input.
-        process.stderr.write(`hdarts: ${fatal.message}\n`)
-        return done(fatal.reason === 'bad-input' ? 2 : 1)
-      }
-      if (finished) return done(0)
-      if (code === EXIT_STOPPED) return done(EXIT_STOPPED)
-      if (failed?.reason === 'bad-input') {
-        if (json || !header) process.stderr.write(`hdarts: ${failed.message}\n`)
-        return done(2)
-      }
-      done(1)
-    })
+  return session.ended.then(({ code, signal, outcome, madeProgress }) => {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+    try {
+      const row = store.getRun(run.id)
+      if (row) store.updateRun(run.id, endedPatch(row, outcome, madeProgress, NO_AUTO_RESUME))
+    } catch (err) {
+      warn(err as Error)
+    }
+    const status = finished ? 'finished' : code === EXIT_STOPPED ? 'stopped' : 'failed'
+    if (json) {
+      process.stdout.write(
+        JSON.stringify(
+          {
+            runId: run.id,
+            runDir: dir,
+            status,
+            valAcc: finished?.valAcc ?? null,
+            genotype: finished?.genotype ?? null,
+            error: failed?.message ?? null,
+            lastSeq: last?.seq ?? null,
+          },
+          null,
+          2,
+        ) + '\n',
+      )
+    } else if (finished) {
+      view.line(
+        `finished in ${Math.round(finished.seconds)} s: val acc ${(100 * finished.valAcc).toFixed(2)}%\n  genotype = ${finished.genotype}\n  run dir ${dir}`,
+      )
+    } else if (code === EXIT_STOPPED) {
+      view.line(`stopped; resume with: hdarts search --resume ${dir}`)
+    } else if (!failed && !fatal) {
+      view.line(`worker exited with ${signal ?? `code ${code}`}; see ${join(dir, WORKER_LOG)}`)
+    }
+    if (fatal) {
+      // Failed before touching the run (bad config, damaged checkpoint): one line, like any bad input.
+      process.stderr.write(`hdarts: ${fatal.message}\n`)
+      return fatal.reason === 'bad-input' ? 2 : 1
+    }
+    if (finished) return 0
+    if (code === EXIT_STOPPED) return EXIT_STOPPED
+    if (failed?.reason === 'bad-input') {
+      if (json || !header) process.stderr.write(`hdarts: ${failed.message}\n`)
+      return 2
+    }
+    return 1
   })
 }
 
@@ -185,12 +197,13 @@ export const searchCommand: Command = {
   name: 'search',
   summary: 'Run an architecture search (DARTS first/second order) in a worker process.',
   usage:
-    'hdarts search --preset NAME [--dataset ID] [--data-dir DIR] [--set key=value ...] [--runs-dir DIR] [--backend NAME] [--json] | --resume RUN_DIR',
+    'hdarts search --preset NAME [--dataset ID] [--data-dir DIR] [--set key=value ...] [--runs-dir DIR] [--backend NAME] [--db FILE] [--json] | --resume RUN_DIR [--db FILE]',
   description:
     `Presets:\n${PRESETS.map((p) => `  ${p.name.padEnd(18)}${p.summary}`).join('\n')}\n\n` +
     'Settings for --set (see docs/search.md): any key of the preset config, e.g. --set epochs=10 --set seed=3.\n' +
     `Datasets: ${DATASET_IDS.join(', ')}. Backends: ${BACKEND_CHOICES.join(', ')}.\n` +
-    'Ctrl-C saves a checkpoint and stops; --resume continues from it. Exit code 75 means stopped and resumable.',
+    'Ctrl-C saves a checkpoint and stops; --resume continues from it. Exit code 75 means stopped and resumable.\n' +
+    "The run is registered in the database (--db); 'hdarts runs list' shows it.",
   positionals: [0, 0],
   options: {
     preset: { type: 'string', value: 'NAME', help: 'search preset' },
@@ -206,6 +219,7 @@ export const searchCommand: Command = {
     },
     backend: { type: 'string', value: 'NAME', help: 'pin a TF.js backend' },
     resume: { type: 'string', value: 'RUN_DIR', help: 'resume a stopped or interrupted run from its last checkpoint' },
+    db: DB_OPTION,
     json: { type: 'boolean', help: 'print one JSON document at the end instead of progress' },
   },
   examples: [
@@ -220,31 +234,46 @@ export const searchCommand: Command = {
         throw new CliError('search: --resume takes no --preset, --dataset or --set (the run keeps its config)')
       const { dir, run } = openRun(values.resume as string)
       if (!existsSync(join(dir, EVENTS_FILE))) throw new CliError(`search --resume: ${dir} has no ${EVENTS_FILE}`)
-      const last = lastEvent(join(dir, EVENTS_FILE))
-      if (last?.type === 'finished') {
-        if (json)
-          process.stdout.write(
-            JSON.stringify(
-              {
-                runId: run.id,
-                runDir: dir,
-                status: 'finished',
-                valAcc: last.valAcc,
-                genotype: last.genotype,
-                error: null,
-                lastSeq: last.seq,
-              },
-              null,
-              2,
-            ) + '\n',
-          )
-        else
-          process.stderr.write(`run ${run.id} already finished (val acc ${(100 * last.valAcc).toFixed(2)}%); nothing to resume\n`)
-        return 0
+      const store = openDb(values)
+      try {
+        register(store, dir, run)
+        const last = lastEvent(join(dir, EVENTS_FILE))
+        if (last?.type === 'finished') {
+          if (json)
+            process.stdout.write(
+              JSON.stringify(
+                {
+                  runId: run.id,
+                  runDir: dir,
+                  status: 'finished',
+                  valAcc: last.valAcc,
+                  genotype: last.genotype,
+                  error: null,
+                  lastSeq: last.seq,
+                },
+                null,
+                2,
+              ) + '\n',
+            )
+          else
+            process.stderr.write(
+              `run ${run.id} already finished (val acc ${(100 * last.valAcc).toFixed(2)}%); nothing to resume\n`,
+            )
+          return 0
+        }
+        return await runWorker(store, dir, run, true, json)
+      } finally {
+        store.close()
       }
-      return runWorker(dir, run, true, json)
     }
-    const { dir, run } = createRun(values)
-    return runWorker(dir, run, false, json)
+    // Bad settings are reported before the database or any directory is touched.
+    asCliInput('search', () => resolveConfig(specFromOptions(values)))
+    const store = openDb(values)
+    try {
+      const { dir, run } = createRun(values, store)
+      return await runWorker(store, dir, run, false, json)
+    } finally {
+      store.close()
+    }
   },
 }

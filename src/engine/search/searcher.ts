@@ -3,7 +3,9 @@
  * validation batch, then an SGD step on a train batch (or, with `alternation: 'epoch'`, a weight epoch
  * then an α epoch as HDARTS does); per epoch an eval-mode pass over the validation half, the mixing
  * weights, the derived genotype and the method's own state. Emits run events and asks for checkpoints;
- * file I/O belongs to the worker.
+ * file I/O belongs to the worker. Composed onto any method: the R-DARTS monitor (`hessian.every`:
+ * λ_max, early stop, DARTS-ADA; hessian.ts) and DARTS-PT selection after the supernet epochs
+ * (`selection: 'pt'`; pt.ts), whose tuning epochs extend the run.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { SearchConfig } from '../../core/config/search'
@@ -17,7 +19,9 @@ import { applyBnUpdate, disposeBnUpdates } from '../ops/batchNorm'
 import type { Derived, MethodContext, SearchMethod } from '../methods/types'
 import type { BnUpdate, SearchState, Supernet } from '../types'
 import { Architect, type Batch, weightGrads } from './architect'
+import { RDartsMonitor } from './hessian'
 import { countCorrect, crossEntropy } from './loss'
+import { PtSelection } from './pt'
 
 /** A stream of batches over one split; `next()` returns null at the end of an epoch and then starts the next. */
 export interface BatchSource {
@@ -73,6 +77,8 @@ export interface SearchHooks {
 export type EpochHook = (s: Searcher) => Record<string, number>
 
 export class Searcher {
+  /** The method as run: the configured one, with the DARTS-PT projection on top when selecting by PT. */
+  readonly method: SearchMethod
   readonly sgd: Sgd
   /** One Adam per optimizer group of the method's architecture parameters. */
   readonly adams: Adam[]
@@ -81,23 +87,33 @@ export class Searcher {
   readonly epochHooks: EpochHook[] = []
   position: Position = { epoch: 0, step: 0 }
   acc: EpochAccumulators = emptyAccumulators()
+  /** R-DARTS λ_max / early stop / DARTS-ADA (hessian.every > 0), else null. */
+  readonly rdarts: RDartsMonitor | null
+  /** DARTS-PT selection (selection = 'pt'), else null. */
+  readonly pt: PtSelection | null
   /** Validation accuracy of the last finished epoch. */
   lastValAcc = 0
   private stepSecondsEma = 0
+  /** Set while run() is running: emits a throttled progress event (long work inside a step calls it). */
+  private beat: (() => void) | null = null
+  private lastProgress = 0
 
   constructor(
     readonly config: SearchConfig,
-    readonly method: SearchMethod,
+    method: SearchMethod,
     readonly state: SearchState,
     readonly data: SearchData,
     rngState?: RngState,
   ) {
+    this.pt = config.selection === 'pt' ? new PtSelection(config, method.net, data.train.batchesPerEpoch) : null
+    this.method = this.pt ? this.pt.wrap(method) : method
     this.rng = rngState ? new Rng(rngState) : new Rng(config.seed ^ 0x9e3779b9)
     this.sgd = new Sgd({ momentum: config.momentum, weightDecay: config.weightDecay, nesterov: config.nesterov })
     this.adams = method.archLrs.map(
       (lr) => new Adam({ lr, beta1: config.archBeta1, beta2: config.archBeta2, weightDecay: config.archWeightDecay }),
     )
-    this.architect = new Architect(method, state, this.adams, this.sgd, config.unrolled)
+    this.architect = new Architect(this.method, state, this.adams, this.sgd, config.unrolled)
+    this.rdarts = config.hessian.every > 0 ? new RDartsMonitor(this) : null
   }
 
   get net(): Supernet<unknown> {
@@ -105,28 +121,66 @@ export class Searcher {
   }
 
   ctx(phase: MethodContext['phase']): MethodContext {
-    return { epoch: this.position.epoch, epochs: this.config.epochs, phase, rng: this.rng }
+    // DARTS-PT's tuning epochs keep the schedules (ε_t, β_t, τ) at the last supernet epoch's values.
+    const epoch = Math.min(this.position.epoch, this.config.epochs - 1)
+    return { epoch, epochs: this.config.epochs, phase, rng: this.rng }
+  }
+
+  /** In DARTS-PT's tuning phase (after the supernet epochs). */
+  get inPt(): boolean {
+    return this.pt !== null && this.position.epoch >= this.config.epochs
+  }
+
+  /** Supernet epochs plus DARTS-PT's tuning epochs. */
+  get totalEpochs(): number {
+    return this.config.epochs + (this.pt?.epochs ?? 0)
   }
 
   /** Weight steps per epoch, plus the α steps of an α epoch under epoch alternation. */
   get stepsPerEpoch(): number {
+    if (this.pt && this.inPt) return this.pt.stepsInEpoch(this.position.epoch - this.config.epochs)
     const train = this.data.train.batchesPerEpoch
     return this.config.alternation === 'epoch' ? train + this.data.val.batchesPerEpoch : train
   }
 
   lr(epoch = this.position.epoch): number {
     const { lr, lrMin, epochs, scheduleConvention } = this.config
+    if (this.pt && epoch >= epochs) return this.pt.lr(epoch - epochs)
     return cosineLr({ lr, lrMin, epochs, convention: scheduleConvention }, epoch)
   }
 
   get done(): boolean {
-    return this.position.epoch >= this.config.epochs
+    return this.position.epoch >= this.totalEpochs || this.rdarts?.stopped != null
+  }
+
+  /** Changes the weight step's (coupled) weight decay, for DARTS-ADA; the architect's unrolled step shares it. */
+  setWeightDecay(wd: number): void {
+    // The options object is the one this searcher created; Sgd reads it at every step.
+    Object.assign(this.sgd.opts, { weightDecay: wd })
+  }
+
+  /** Lets long work inside a step (DARTS-PT decisions) keep progress events coming. */
+  heartbeat(): void {
+    this.beat?.()
   }
 
   /** Runs until the last epoch ends or a stop is requested. Returns the stop reason, or null when finished. */
   async run(hooks: SearchHooks): Promise<string | null> {
     const every = hooks.progressEveryMs ?? 1000
-    let lastProgress = 0
+    this.lastProgress = 0
+    this.beat = () => {
+      if (Date.now() - this.lastProgress < every) return
+      this.lastProgress = Date.now()
+      hooks.emit(this.progressEvent())
+    }
+    try {
+      return await this.loop(hooks, every)
+    } finally {
+      this.beat = null
+    }
+  }
+
+  private async loop(hooks: SearchHooks, every: number): Promise<string | null> {
     while (!this.done) {
       const stepStart = performance.now()
       const stepped = this.trainStep()
@@ -135,12 +189,14 @@ export class Searcher {
         this.acc.seconds += sec
         this.stepSecondsEma = this.stepSecondsEma ? 0.9 * this.stepSecondsEma + 0.1 * sec : sec
         const now = Date.now()
-        if (now - lastProgress >= every || this.position.step === this.stepsPerEpoch) {
-          lastProgress = now
+        if (now - this.lastProgress >= every || this.position.step === this.stepsPerEpoch) {
+          this.lastProgress = now
           hooks.emit(this.progressEvent())
         }
       } else {
         this.endEpoch(hooks.emit)
+        // R-DARTS: keep this epoch's rollback state, or act on a trigger (stop / roll back).
+        this.rdarts?.afterEpoch()
         await hooks.checkpoint('epoch')
         continue
       }
@@ -160,6 +216,11 @@ export class Searcher {
    * epoch) or an α step (second part). Returns false at the end of the epoch.
    */
   trainStep(): boolean {
+    if (this.pt && this.inPt) {
+      // DARTS-PT: decisions due before this tuning step; per-step alternation, as its tuning loop.
+      const t = (this.position.epoch - this.config.epochs) * this.pt.stepsPerEpoch + this.position.step
+      if (!this.pt.beforeStep(this, t)) return false
+    }
     const [H, W, C] = this.data.shape
     const toBatch = (b: { x: Float32Array; y: Int32Array; size: number }): Batch => ({
       x: tf.tensor4d(b.x, [b.size, H, W, C]),
@@ -167,7 +228,7 @@ export class Searcher {
     })
     const eta = this.lr()
     const archOn = this.position.epoch >= this.config.archStartEpoch
-    if (this.config.alternation === 'epoch') {
+    if (this.config.alternation === 'epoch' && !this.inPt) {
       const inWeightPhase = this.position.step < this.data.train.batchesPerEpoch
       const raw = inWeightPhase ? this.data.train.next() : this.data.val.next()
       if (!raw) {
@@ -216,10 +277,12 @@ export class Searcher {
     let correct = 0
     let loss = 0
     tf.tidy(() => {
-      // The architecture is a constant here: its mixing is computed once, outside the weights' tape.
+      // The architecture is a constant here: its mixing is computed once, outside the weights' tape. A
+      // perturbation (SDARTS) sees L_train in eval-mode BN, as SmoothDARTS attacks after model.eval().
+      const bnStats = this.runningStats()
       const mixing = method.weightMixing
         ? method.weightMixing(arch, ctx, (m) =>
-            crossEntropy(method.net.forward(this.state.weights, m, b.x, { training: true }), b.y),
+            crossEntropy(method.net.forward(this.state.weights, m, b.x, { training: false, bnStats }), b.y),
           )
         : method.mixing(arch, ctx)
       // Loss, accuracy and gradients all come from the one forward pass.
@@ -254,6 +317,7 @@ export class Searcher {
     const extra = this.method.epochState?.(values, this.ctx('eval')) ?? { scalars: {}, matrices: {} }
     const scalars: Record<string, number> = { ...extra.scalars }
     for (const [k, v] of Object.entries(acc.parts)) scalars[k] = v / Math.max(1, acc.archSteps)
+    this.lastValAcc = val.acc // hooks record it (R-DARTS keeps each record epoch's)
     for (const hook of this.epochHooks) Object.assign(scalars, hook(this))
     const epochSec = acc.seconds + (performance.now() - evalStart) / 1000
     emit({
@@ -274,17 +338,19 @@ export class Searcher {
     emit({ type: 'genotype', epoch, text: derived.text, format: derived.format })
     if (Object.keys(scalars).length || Object.keys(extra.matrices).length)
       emit({ type: 'method', epoch, scalars, matrices: extra.matrices })
-    this.lastValAcc = val.acc
     this.position = { epoch: epoch + 1, step: 0 }
     this.acc = emptyAccumulators()
+  }
+
+  /** The BN running statistics, for eval-mode forwards. */
+  runningStats(): Map<string, { mean: tf.Tensor; variance: tf.Tensor }> {
+    return new Map([...this.state.bnStats].map(([k, v]) => [k, { mean: v.mean as tf.Tensor, variance: v.variance as tf.Tensor }]))
   }
 
   /** Supernet accuracy on the validation half in eval mode (BN running statistics). */
   evaluate(maxBatches = Infinity, mixingOverride?: unknown): { loss: number; acc: number } {
     const [H, W, C] = this.data.shape
-    const bnStats = new Map(
-      [...this.state.bnStats].map(([k, v]) => [k, { mean: v.mean as tf.Tensor, variance: v.variance as tf.Tensor }]),
-    )
+    const bnStats = this.runningStats()
     let loss = 0
     let correct = 0
     let seen = 0
@@ -318,12 +384,27 @@ export class Searcher {
     return this.derive().text
   }
 
+  /**
+   * The run's result: after an R-DARTS early stop the genotype logged at the stop epoch, otherwise the
+   * current one (after DARTS-PT, the projected genotype).
+   */
+  finalGenotypeText(): string {
+    return this.rdarts?.stopped?.genotype ?? this.currentGenotypeText()
+  }
+
+  /** Validation accuracy that goes with finalGenotypeText(). */
+  finalValAcc(): number {
+    return this.rdarts?.stopped?.valAcc ?? this.lastValAcc
+  }
+
   private progressEvent(): RunEventBody {
     const { epoch, step } = this.position
     const perEpoch = this.stepsPerEpoch
-    const remainingSteps = (this.config.epochs - epoch) * perEpoch - step
+    const valBatches = this.data.valEval.batchesPerEpoch
+    const ptCost = this.pt ? this.pt.remainingCost(valBatches) : 0
+    const remainingSteps = (this.totalEpochs - epoch) * perEpoch - step + ptCost
     // The epoch-end evaluation costs about a third of a training step per val batch (forward only).
-    const evalSteps = (this.config.epochs - epoch) * this.data.valEval.batchesPerEpoch * 0.3
+    const evalSteps = (this.totalEpochs - epoch) * valBatches * 0.3
     return {
       type: 'progress',
       epoch,

@@ -1,13 +1,18 @@
 /**
  * The full search state as one flat float32 buffer plus JSON metadata: weights, α, BN running
  * statistics, optimizer slots, schedule position, epoch accumulators and every RNG/loader state, so a
- * resumed search continues exactly where it stopped (DESIGN.md §2).
+ * resumed search continues exactly where it stopped (DESIGN.md §2). Version 3 adds the state of the
+ * composed parts (R-DARTS monitor with its DARTS-ADA rollback states, DARTS-PT selection); version 2
+ * checkpoints, which have none, still restore.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { RngState } from '../../core/rng'
+import type { RDartsState } from './hessian'
+import type { PtState } from './pt'
 import type { EpochAccumulators, Position, Searcher } from './searcher'
 
-export const SNAPSHOT_VERSION = 2
+export const SNAPSHOT_VERSION = 3
+const READABLE_VERSIONS = [2, 3]
 
 export interface TensorEntry {
   readonly name: string
@@ -25,6 +30,22 @@ export interface SnapshotMeta {
   readonly adamSteps: number[]
   readonly lastValAcc: number
   readonly tensors: readonly TensorEntry[]
+  /** R-DARTS λ_max records, early stop and ADA weight decay (runs with hessian.every > 0). */
+  readonly rdarts?: RDartsState
+  /** DARTS-PT decision order, projection and log (runs with selection = 'pt'). */
+  readonly pt?: PtState
+  /**
+   * DARTS-ADA rollback states (each a whole snapshot of an epoch end), their tensors stored after the
+   * main ones in `data`. Absent in those nested snapshots themselves.
+   */
+  readonly rollbacks?: readonly RollbackEntry[]
+}
+
+export interface RollbackEntry {
+  readonly epoch: number
+  readonly meta: SnapshotMeta
+  readonly offset: number
+  readonly length: number
 }
 
 export interface Snapshot {
@@ -46,9 +67,11 @@ function namedTensors(s: Searcher): [string, tf.Tensor][] {
   return out
 }
 
-export function takeSnapshot(s: Searcher): Snapshot {
+/** The state of a searcher. `nested`: a DARTS-ADA rollback state, which carries no rollback states itself. */
+export function takeSnapshot(s: Searcher, opts: { nested?: boolean } = {}): Snapshot {
   const named = namedTensors(s)
-  const total = named.reduce((n, [, t]) => n + t.size, 0)
+  const rollbacks = opts.nested || !s.rdarts ? [] : [...s.rdarts.rollbacks].sort(([a], [b]) => a - b)
+  const total = named.reduce((n, [, t]) => n + t.size, 0) + rollbacks.reduce((n, [, r]) => n + r.data.length, 0)
   const data = new Float32Array(total)
   const tensors: TensorEntry[] = []
   let offset = 0
@@ -57,6 +80,11 @@ export function takeSnapshot(s: Searcher): Snapshot {
     tensors.push({ name, shape: [...t.shape], offset })
     offset += t.size
   }
+  const entries: RollbackEntry[] = rollbacks.map(([epoch, r]) => {
+    data.set(r.data, offset)
+    offset += r.data.length
+    return { epoch, meta: r.meta, offset: offset - r.data.length, length: r.data.length }
+  })
   return {
     meta: {
       version: SNAPSHOT_VERSION,
@@ -67,6 +95,9 @@ export function takeSnapshot(s: Searcher): Snapshot {
       adamSteps: s.adams.map((a) => a.t),
       lastValAcc: s.lastValAcc,
       tensors,
+      ...(s.rdarts ? { rdarts: s.rdarts.getState() } : {}),
+      ...(s.pt ? { pt: s.pt.getState() } : {}),
+      ...(s.rdarts && !opts.nested ? { rollbacks: entries } : {}),
     },
     data,
   }
@@ -74,7 +105,7 @@ export function takeSnapshot(s: Searcher): Snapshot {
 
 /** Restores a snapshot into a freshly built searcher of the same configuration. Throws on any mismatch. */
 export function restoreSnapshot(s: Searcher, snap: Snapshot): void {
-  if (snap.meta.version !== SNAPSHOT_VERSION) throw new Error(`checkpoint format version ${snap.meta.version} is not supported`)
+  if (!READABLE_VERSIONS.includes(snap.meta.version)) throw new Error(`checkpoint format version ${snap.meta.version} is not supported`)
   const byName = new Map(snap.meta.tensors.map((t) => [t.name, t]))
   const read = (name: string, shape: readonly number[]): tf.Tensor => {
     const e = byName.get(name)
@@ -113,4 +144,10 @@ export function restoreSnapshot(s: Searcher, snap: Snapshot): void {
   s.data.train.setState(snap.meta.loaders.train)
   s.data.val.setState(snap.meta.loaders.val)
   s.lastValAcc = snap.meta.lastValAcc
+  // Copies: the rollback states outlive the checkpoint buffer they were read from.
+  const rollbacks = snap.meta.rollbacks?.map(
+    (r) => [r.epoch, { meta: r.meta, data: snap.data.slice(r.offset, r.offset + r.length) }] as const,
+  )
+  s.rdarts?.setState(snap.meta.rdarts ?? null, rollbacks ? new Map(rollbacks) : undefined)
+  s.pt?.setState(snap.meta.pt ?? null)
 }

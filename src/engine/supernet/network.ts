@@ -30,7 +30,16 @@ function validate(config: SupernetConfig): void {
   }
   if (config.multiplier > config.steps) throw new Error(`multiplier ${config.multiplier} exceeds steps ${config.steps}`)
   if (config.ops.length === 0) throw new Error('supernet needs at least one candidate op')
+  const K = config.partialChannels ?? 1
+  if (!Number.isInteger(K) || K < 1 || config.C % K !== 0)
+    throw new Error(`supernet partialChannels must be a positive integer dividing C (${config.C}), got ${K}`)
 }
+
+/** The mixed-op options of a config: K only when > 1, so the DARTS path stays untouched. */
+const mixedOpOptions = (config: SupernetConfig) => ({
+  ...((config.partialChannels ?? 1) > 1 ? { partialChannels: config.partialChannels } : {}),
+  ...(config.auxSkip ? { auxSkip: true } : {}),
+})
 
 /** The cells with their channel and size bookkeeping, exactly as `Network.__init__` builds them. */
 export function buildCells(config: SupernetConfig): SearchCell[] {
@@ -43,7 +52,7 @@ export function buildCells(config: SupernetConfig): SearchCell[] {
     const reduction = isReductionLayer(i, layers)
     if (reduction) C_curr *= 2
     const shape = { C_prev_prev, C_prev, C: C_curr, reduction, reduction_prev, sizePrevPrev, sizePrev }
-    const cell = new SearchCell(shape, config.ops, steps, multiplier)
+    const cell = new SearchCell(shape, config.ops, steps, multiplier, mixedOpOptions(config))
     cells.push(cell)
     reduction_prev = reduction
     ;[C_prev_prev, C_prev, sizePrevPrev, sizePrev] = [C_prev, cell.outChannels, sizePrev, cell.outSize]
@@ -77,10 +86,18 @@ export function createSupernet(config: SupernetConfig): Supernet {
     return tf.tidy(() => {
       const wNormal = unstackMixing(mixing.normal, edges, numOps)
       const wReduce = unstackMixing(mixing.reduce, edges, numOps)
+      // PC-DARTS: each edge's bypass channels carry the edge's total weight (β_e with edge normalization).
+      const partial = (config.partialChannels ?? 1) > 1
+      const edgeNormal = partial ? (tf.unstack(tf.sum(mixing.normal, 1)) as tf.Scalar[]) : undefined
+      const edgeReduce = partial ? (tf.unstack(tf.sum(mixing.reduce, 1)) as tf.Scalar[]) : undefined
+      const auxBeta = auxSkipWeight(config, mixing)
       const stem = root.bn('stem.bn', conv2d(x, root.w('stem.conv'), 1, 1), true)
       let [s0, s1] = [stem, stem]
       cells.forEach((cell, i) => {
-        const out = tf.tidy(() => cell.forward(s0, s1, root.child(`cells.${i}`), cell.shape.reduction ? wReduce : wNormal))
+        const red = cell.shape.reduction
+        const edgeWeights = red ? edgeReduce : edgeNormal
+        const extra = { ...(edgeWeights ? { edgeWeights } : {}), ...(auxBeta ? { auxBeta } : {}) }
+        const out = tf.tidy(() => cell.forward(s0, s1, root.child(`cells.${i}`), red ? wReduce : wNormal, extra))
         ;[s0, s1] = [s1, out]
       })
       const pooled = tf.mean(s1, [1, 2]) as tf.Tensor2D
@@ -89,6 +106,17 @@ export function createSupernet(config: SupernetConfig): Supernet {
   }
 
   return { config, specs, bnSpecs, edges, forward }
+}
+
+/**
+ * DARTS-'s β_t as a scalar tensor, or undefined when the skip is off (β_t absent or 0: nothing to add,
+ * so nothing is evaluated). A β_t for a supernet built without the skip is a wiring error.
+ */
+export function auxSkipWeight(config: SupernetConfig, mixing: { readonly auxSkip?: number }): tf.Scalar | undefined {
+  const beta = mixing.auxSkip ?? 0
+  if (beta !== 0 && !config.auxSkip)
+    throw new Error('mixing has an auxiliary-skip weight but the supernet was built without auxSkip')
+  return beta !== 0 ? tf.scalar(beta) : undefined
 }
 
 /** Trainable weights of a supernet (what DARTS's `count_parameters_in_MB` counts; α excluded). */

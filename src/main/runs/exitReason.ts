@@ -60,7 +60,12 @@ export function exitOutcome(f: ExitFacts): ExitOutcome {
   }
   if (f.signal) {
     // We asked it to stop and then had to kill it (stop timeout): it stays where we wanted it.
-    if (f.requested) return ok('paused', f.requested === 'shutdown' ? 'service stopped' : 'paused', `killed with ${f.signal} after the stop timeout`)
+    if (f.requested)
+      return ok(
+        'paused',
+        f.requested === 'shutdown' ? 'service stopped' : 'paused',
+        `killed with ${f.signal} after the stop timeout`,
+      )
     if (CRASH_SIGNALS.has(f.signal)) return ok('interrupted', 'crashed', `the worker crashed (${f.signal})`, true)
     return ok('interrupted', 'killed', `the worker was killed (${f.signal})`, true)
   }

@@ -13,7 +13,15 @@ export const gridSpecSchema = z.strictObject({
   methods: z.array(z.string().min(1)).min(1),
   /** Settings to sweep: each key's values, crossed with every other key. */
   values: z.record(z.string().min(1), z.array(scalar).min(1)).default({}),
-  seeds: z.array(z.number().int().min(0).max(2 ** 31 - 1)).min(1),
+  seeds: z
+    .array(
+      z
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 31 - 1),
+    )
+    .min(1),
   /** `key=value` settings shared by every run. */
   set: z.array(z.string()).default([]),
 })

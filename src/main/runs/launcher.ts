@@ -77,7 +77,10 @@ export class ChildProcessLauncher implements WorkerLauncher {
   }
 }
 
-function signal(child: { kill(sig: NodeJS.Signals): boolean; exitCode: number | null; signalCode: string | null }, sig: NodeJS.Signals) {
+function signal(
+  child: { kill(sig: NodeJS.Signals): boolean; exitCode: number | null; signalCode: string | null },
+  sig: NodeJS.Signals,
+) {
   if (child.exitCode !== null || child.signalCode !== null) return false
   try {
     return child.kill(sig)

@@ -5,6 +5,7 @@
  */
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs'
 import { hostname } from 'node:os'
+import { resolve } from 'node:path'
 import { pidAlive } from './process'
 
 export class ServiceLockError extends Error {
@@ -26,12 +27,16 @@ function readLock(file: string): LockContent | null {
   }
 }
 
+/** Lock files this process holds (two services in one process conflict too). */
+const HELD = new Set<string>()
+
 export interface ServiceLock {
   readonly file: string
   release(): void
 }
 
-export function acquireServiceLock(file: string, what = 'the database'): ServiceLock {
+export function acquireServiceLock(lockFile: string, what = 'the database'): ServiceLock {
+  const file = resolve(lockFile)
   const me: LockContent = { pid: process.pid, host: hostname(), startedAt: Date.now() }
   for (let attempt = 0; attempt < 3; attempt++) {
     let fd: number
@@ -44,9 +49,12 @@ export function acquireServiceLock(file: string, what = 'the database'): Service
         throw new ServiceLockError(
           `${what} is in use by an hdarts service on ${owner.host} (pid ${owner.pid}); if that host is gone, delete ${file}`,
         )
-      if (owner && owner.pid !== me.pid && pidAlive(owner.pid))
+      // Our own pid in the file is a conflict only if this process holds it; otherwise a previous
+      // process that had the same pid (containers restart with the same pids) left it behind.
+      const alive = owner && (owner.pid === me.pid ? HELD.has(file) : pidAlive(owner.pid))
+      if (alive)
         throw new ServiceLockError(
-          `another hdarts service (pid ${owner.pid}) is already running workers on ${what}; stop it first or use it (lock ${file})`,
+          `another hdarts service (pid ${owner!.pid}) is already running workers on ${what}; stop it first or use it (lock ${file})`,
         )
       try {
         unlinkSync(file) // stale: its owner died without releasing it
@@ -57,12 +65,14 @@ export function acquireServiceLock(file: string, what = 'the database'): Service
     }
     writeSync(fd, JSON.stringify(me) + '\n')
     closeSync(fd)
+    HELD.add(file)
     let released = false
     return {
       file,
       release() {
         if (released) return
         released = true
+        HELD.delete(file)
         // Only our own lock: a service that lost it (deleted by hand) must not remove a successor's.
         if (readLock(file)?.pid === me.pid) unlinkSync(file)
       },

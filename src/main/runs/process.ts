@@ -25,7 +25,10 @@ function commandLine(pid: number): string[] | null {
   }
   if (process.platform === 'win32') return null
   try {
-    const out = execFileSync('ps', ['-o', 'command=', '-p', String(pid)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+    const out = execFileSync('ps', ['-o', 'command=', '-p', String(pid)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
     return out.trim() ? [out.trim()] : null
   } catch {
     return null

@@ -32,7 +32,12 @@ export function outcomePatch(
   if (outcome.status !== 'interrupted' || !outcome.retryable || !policy.autoResume) return { ...base, status: outcome.status }
   const used = madeProgress ? 0 : run.attempts
   if (used >= policy.maxAutoRetries)
-    return { ...base, status: 'interrupted', statusReason: `${outcome.reason}; gave up after ${used} automatic resumes`, attempts: used }
+    return {
+      ...base,
+      status: 'interrupted',
+      statusReason: `${outcome.reason}; gave up after ${used} automatic resumes`,
+      attempts: used,
+    }
   return {
     ...base,
     status: 'queued',
@@ -40,6 +45,18 @@ export function outcomePatch(
     attempts: used + 1,
     endedAt: null,
   }
+}
+
+/**
+ * The row update for an attempt that ended while `current` is the run's row: a cancel written by
+ * another process meanwhile (`hdarts runs cancel`) stands, unless the run finished first.
+ */
+export function endedPatch(current: RunRow, outcome: ExitOutcome, madeProgress: boolean, policy: RetryPolicy): RunPatch {
+  const o: ExitOutcome =
+    current.status === 'cancelled' && outcome.status !== 'finished'
+      ? { status: 'cancelled', reason: 'cancelled', error: null, retryable: false }
+      : outcome
+  return outcomePatch(current, o, policy, madeProgress)
 }
 
 /** A run marked running whose worker is gone and was nobody's child here: judge it by its log. */

@@ -3,7 +3,7 @@
  * `hdarts search`, the RunService (queue, grids, duplicates) and later the Slurm submitter.
  */
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { applyOverrides, ConfigError, getPreset, type SearchConfig } from '../../core/config/search'
 import type { RunEvent } from '../../core/events'
@@ -107,3 +107,17 @@ export function readRunEvents(eventsPath: string): RunEvent[] {
 
 /** The last complete event of a log; undefined for a missing or empty log. */
 export const lastEvent = (eventsPath: string): RunEvent | undefined => readRunEvents(eventsPath).at(-1)
+
+/**
+ * Deletes a run directory, but only if its run.json names this run: a wrong path in the database must
+ * never delete anything else. Returns whether it deleted.
+ */
+export function deleteRunDir(dir: string, id: string): boolean {
+  try {
+    if ((JSON.parse(readFileSync(join(dir, RUN_FILE), 'utf8')) as { id?: unknown }).id !== id) return false
+  } catch {
+    return false
+  }
+  rmSync(resolve(dir), { recursive: true, force: true })
+  return true
+}

@@ -5,9 +5,9 @@
  * and tests; only the WorkerLauncher differs. See docs/runs.md.
  */
 import { EventEmitter } from 'node:events'
-import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { cpus } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import type { RunEvent } from '../../core/events'
 import { EVENTS_FILE, RUN_FILE, type RunFile } from '../../core/run/runFile'
 import type { RunRow, Store } from '../store'
@@ -15,12 +15,14 @@ import { expandGrid, type GridSpec } from './grid'
 import type { WorkerLauncher } from './launcher'
 import { acquireServiceLock, type ServiceLock } from './lock'
 import { isWorkerOf } from './process'
-import { cancelRun, lostRunOutcome, outcomePatch, type RetryPolicy, RunStateError } from './recovery'
-import { createRunDir, openRunDir, resolveConfig, type RunSpec } from './runDir'
-import { WorkerSession } from './session'
+import { cancelRun, endedPatch, lostRunOutcome, outcomePatch, type RetryPolicy, RunStateError } from './recovery'
+import { createRunDir, deleteRunDir, openRunDir, resolveConfig, type RunSpec } from './runDir'
+import { type SessionEnd, WorkerSession } from './session'
+import { freeSlots, gpusFromEnv, type Slot, takeSlot } from './slots'
 import type { StopRequest } from './exitReason'
 
 export { RunStateError }
+export { gpusFromEnv }
 
 export interface RunServiceOptions {
   readonly store: Store
@@ -58,8 +60,6 @@ export interface SubmitSpec extends RunSpec {
   readonly experimentId?: number | null
 }
 
-type Slot = { readonly kind: 'gpu'; readonly id: string } | { readonly kind: 'cpu' }
-
 interface Active {
   readonly session: WorkerSession
   readonly slot: Slot
@@ -73,12 +73,6 @@ export interface RunServiceEvents {
   /** A problem the service survived (a failed store write, a launch error); never thrown. */
   warning: [err: Error]
 }
-
-export const gpusFromEnv = (env: NodeJS.ProcessEnv = process.env): string[] =>
-  (env.HDARTS_GPUS ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
 
 export class RunService extends EventEmitter<RunServiceEvents> {
   readonly cpuSlots: number
@@ -97,6 +91,8 @@ export class RunService extends EventEmitter<RunServiceEvents> {
   private requeueOnShutdown = true
   /** Runs the user asked to resume while a worker of another process still ran them. */
   private readonly wanted = new Set<string>()
+  /** Foreign runs whose worker was found dead once (finalized the next time). */
+  private readonly deadOnce = new Set<string>()
 
   constructor(private readonly opts: RunServiceOptions) {
     super()
@@ -120,12 +116,13 @@ export class RunService extends EventEmitter<RunServiceEvents> {
   start(): void {
     if (this.started) return
     const file = this.opts.store.file
-    const lockFile = this.opts.lockFile ?? (file && file !== ':memory:' ? `${file}.lock` : join(this.opts.runsDir, '.service.lock'))
+    const lockFile =
+      this.opts.lockFile ?? (file && file !== ':memory:' ? `${file}.lock` : join(this.opts.runsDir, '.service.lock'))
     this.lock = acquireServiceLock(lockFile, file && file !== ':memory:' ? file : 'this database')
     this.started = true
     this.reconcile()
     this.watchTimer = setInterval(() => {
-      this.reconcile()
+      this.safely(() => this.reconcile({ grace: true }))
       this.scheduleSoon()
     }, this.opts.watchMs ?? 2000)
     this.watchTimer.unref()
@@ -156,24 +153,43 @@ export class RunService extends EventEmitter<RunServiceEvents> {
     this.started = false
   }
 
+  /** SIGKILL to every worker of this service (a second Ctrl-C): runs resume from their last epoch checkpoint. */
+  killWorkers(): void {
+    for (const a of this.active.values()) a.session.kill()
+  }
+
   /**
    * Runs marked running that no worker of ours backs: a live worker of a dead service (or of a
    * foreground `hdarts search`) is left alone and its log ingested; a dead one is judged by its log and
-   * requeued per the policy. Runs at start and then periodically.
+   * requeued per the policy. Runs at start and then periodically; the periodic check (`grace`) waits
+   * until a worker is seen dead twice, so a live owner (`hdarts search`) writes its run's status first.
    */
-  reconcile(): void {
+  reconcile(opts: { grace?: boolean } = {}): void {
+    const seen = new Set<string>()
     for (const run of this.opts.store.listRuns({ status: ['running'] })) {
       if (this.active.has(run.id)) continue
+      seen.add(run.id)
       const dirOk = existsSync(join(run.runDir, RUN_FILE))
       if (dirOk && isWorkerOf(run.pid, run.runDir)) {
-        this.safely(() => existsSync(join(run.runDir, EVENTS_FILE)) && this.opts.store.ingestRunDir(run.runDir))
+        this.deadOnce.delete(run.id)
+        this.ingest(run)
         continue
       }
+      if (opts.grace && !this.deadOnce.has(run.id)) {
+        this.deadOnce.add(run.id)
+        continue
+      }
+      this.deadOnce.delete(run.id)
       if (!dirOk) {
-        this.update(run.id, { status: 'failed', statusReason: 'missing', error: `run directory ${run.runDir} is gone`, pid: null })
+        this.update(run.id, {
+          status: 'failed',
+          statusReason: 'missing',
+          error: `run directory ${run.runDir} is gone`,
+          pid: null,
+        })
         continue
       }
-      this.safely(() => existsSync(join(run.runDir, EVENTS_FILE)) && this.opts.store.ingestRunDir(run.runDir))
+      this.ingest(run)
       const outcome = lostRunOutcome(run.runDir, this.foreignRequests.get(run.id) ?? null)
       this.foreignRequests.delete(run.id)
       const patch = outcomePatch(run, outcome, this.policy, false)
@@ -181,6 +197,15 @@ export class RunService extends EventEmitter<RunServiceEvents> {
         this.update(run.id, { ...patch, status: 'queued', statusReason: 'resumed', attempts: 0, endedAt: null })
       else this.update(run.id, patch)
     }
+    for (const id of this.deadOnce) if (!seen.has(id)) this.deadOnce.delete(id)
+  }
+
+  /** Catches the database up with a run directory that a process other than ours writes. */
+  private ingest(run: RunRow): void {
+    if (!existsSync(join(run.runDir, EVENTS_FILE))) return
+    this.safely(() => {
+      if (this.opts.store.ingestRunDir(run.runDir).added) this.emitRow(run.id)
+    })
   }
 
   // ---- submitting -------------------------------------------------------------------------
@@ -239,7 +264,11 @@ export class RunService extends EventEmitter<RunServiceEvents> {
   pause(id: string): void {
     const run = this.mustGet(id)
     const a = this.active.get(id)
-    if (a) return a.session.stop('pause', this.opts.stopTimeoutMs)
+    if (a) {
+      // Marked before the signal, as the store expects: its 'stopped' event then keeps the status.
+      this.update(id, { status: 'paused', statusReason: 'pausing' })
+      return a.session.stop('pause', this.opts.stopTimeoutMs)
+    }
     if (run.status === 'queued') return this.update(id, { status: 'paused', statusReason: 'paused' })
     if (run.status === 'running' && isWorkerOf(run.pid, run.runDir)) {
       this.foreignRequests.set(id, 'pause')
@@ -252,9 +281,9 @@ export class RunService extends EventEmitter<RunServiceEvents> {
   resume(id: string): void {
     const run = this.mustGet(id)
     this.owned.add(id)
-    if (run.status === 'queued' || this.active.has(id)) return this.scheduleSoon()
-    // Still running in a process that is not ours (a worker of a service that died): resume it once it exits.
-    if (run.status === 'running') return void this.wanted.add(id)
+    if (run.status === 'queued') return this.scheduleSoon()
+    // Still running (pausing, or in a process that is not ours, e.g. a worker of a service that died): resume it once it exits.
+    if (run.status === 'running' || this.active.has(id)) return void this.wanted.add(id)
     if (run.status !== 'paused' && run.status !== 'interrupted')
       throw new RunStateError(
         `run ${id} is ${run.status}; ${run.status === 'finished' ? 'nothing to resume' : `use 'retry' to run it again`}`,
@@ -265,9 +294,9 @@ export class RunService extends EventEmitter<RunServiceEvents> {
   /** A failed, interrupted, cancelled or paused run runs again: from its checkpoint if it has one, else from the start. */
   retry(id: string): void {
     const run = this.mustGet(id)
-    if (run.status === 'running' || run.status === 'queued' || this.active.has(id))
-      throw new RunStateError(`run ${id} is ${run.status}; nothing to retry`)
     if (run.status === 'finished') throw new RunStateError(`run ${id} is finished; duplicate it to run it again`)
+    // Queued (e.g. requeued after a crash) or still running somewhere: the same as resume.
+    if (run.status === 'queued' || run.status === 'running' || this.active.has(id)) return this.resume(id)
     this.owned.add(id)
     this.requeue(id, 'retried')
   }
@@ -276,8 +305,8 @@ export class RunService extends EventEmitter<RunServiceEvents> {
   cancel(id: string): void {
     const a = this.active.get(id)
     if (a) {
-      a.session.stop('cancel', this.opts.stopTimeoutMs)
-      return this.update(id, { statusReason: 'cancelling' })
+      this.update(id, { status: 'cancelled', statusReason: 'cancelling' })
+      return a.session.stop('cancel', this.opts.stopTimeoutMs)
     }
     cancelRun(this.opts.store, this.mustGet(id))
     this.emitRow(id)
@@ -290,17 +319,7 @@ export class RunService extends EventEmitter<RunServiceEvents> {
       throw new RunStateError(`run ${id} is running; cancel it first`)
     this.opts.store.deleteRun(id)
     this.owned.delete(id)
-    if (opts.deleteFiles) {
-      // Only a directory that really is this run's: a wrong path in the database must never delete anything else.
-      const own = (() => {
-        try {
-          return JSON.parse(readFileSync(join(run.runDir, RUN_FILE), 'utf8')).id === id
-        } catch {
-          return false
-        }
-      })()
-      if (own) rmSync(resolve(run.runDir), { recursive: true, force: true })
-    }
+    if (opts.deleteFiles) deleteRunDir(run.runDir, id)
   }
 
   // ---- scheduling -----------------------------------------------------------------------------
@@ -315,16 +334,9 @@ export class RunService extends EventEmitter<RunServiceEvents> {
     this.scheduled = true
     setImmediate(() => {
       this.scheduled = false
-      this.schedule()
+      // A database error must not take the service (and its workers' bookkeeping) down.
+      this.safely(() => this.schedule())
     })
-  }
-
-  private freeSlots(): { gpus: string[]; cpu: number; total: number } {
-    const used = [...this.active.values()].map((a) => a.slot)
-    const gpus = this.gpus.filter((g) => !used.some((s) => s.kind === 'gpu' && s.id === g))
-    const cpu = this.cpuSlots - used.filter((s) => s.kind === 'cpu').length
-    const total = (this.opts.maxWorkers ?? Infinity) - this.active.size
-    return { gpus, cpu, total }
   }
 
   private candidates(): RunRow[] {
@@ -337,22 +349,12 @@ export class RunService extends EventEmitter<RunServiceEvents> {
 
   private schedule(): void {
     if (!this.started || this.stopping) return
-    const free = this.freeSlots()
+    const used = [...this.active.values()].map((a) => a.slot)
+    const free = freeSlots(this.gpus, this.cpuSlots, this.opts.maxWorkers ?? Infinity, used)
     for (const run of free.total > 0 ? this.candidates() : []) {
       if (free.total <= 0) break
-      if (this.active.has(run.id)) continue
-      // With GPUs, runs that may use one wait for a GPU; runs pinned to a CPU backend take CPU slots.
-      const wantsGpu = this.gpus.length > 0 && ['auto', 'tensorflow-gpu'].includes(String(run.config.backend ?? 'auto'))
-      const slot: Slot | null = wantsGpu
-        ? free.gpus.length
-          ? { kind: 'gpu', id: free.gpus.shift()! }
-          : null
-        : free.cpu > 0
-          ? (free.cpu--, { kind: 'cpu' })
-          : null
-      if (!slot) continue
-      free.total--
-      this.launch(run, slot)
+      const slot = this.active.has(run.id) ? null : takeSlot(run.config.backend, free, this.gpus.length > 0)
+      if (slot) this.launch(run, slot)
     }
     this.checkIdle()
   }
@@ -398,7 +400,9 @@ export class RunService extends EventEmitter<RunServiceEvents> {
     this.active.set(run.id, { session, slot })
     this.update(run.id, {
       status: 'running',
-      statusReason: slot.kind === 'gpu' ? `gpu ${slot.id}` : 'cpu',
+      statusReason: null,
+      // The slot until the worker reports its backend's own device name.
+      device: slot.kind === 'gpu' ? `gpu ${slot.id}` : 'cpu',
       pid: session.pid,
       error: null,
       startedAt: run.startedAt ?? Date.now(),
@@ -406,19 +410,23 @@ export class RunService extends EventEmitter<RunServiceEvents> {
     })
     void session.ended.then((end) => {
       this.active.delete(run.id)
-      const now = this.opts.store.getRun(run.id)
-      if (now) {
-        // Cancelled meanwhile by another process (`hdarts runs cancel`): that status stands.
-        const outcome = now.status === 'cancelled' ? { ...end.outcome, status: 'cancelled' as const, reason: 'cancelled' } : end.outcome
-        const policy = this.stopping ? { ...this.policy, autoResume: false } : this.policy
-        const patch = outcomePatch(now, outcome, policy, end.madeProgress)
-        // Stopped because the service shuts down: back to the queue, so the next service continues it.
-        if (session.requested === 'shutdown' && patch.status === 'paused' && this.requeueOnShutdown)
-          this.update(run.id, { ...patch, status: 'queued', endedAt: null })
-        else this.update(run.id, patch)
-      }
+      this.safely(() => this.ended(run.id, session, end))
       this.scheduleSoon()
     })
+  }
+
+  /** Writes the row of a run whose worker exited, applying the recovery policy. */
+  private ended(id: string, session: WorkerSession, end: SessionEnd): void {
+    const now = this.opts.store.getRun(id)
+    if (!now) return // deleted meanwhile
+    const policy = this.stopping ? { ...this.policy, autoResume: false } : this.policy
+    const patch = endedPatch(now, end.outcome, end.madeProgress, policy)
+    // Stopped because the service shuts down: back to the queue, so the next service continues it.
+    if (session.requested === 'shutdown' && patch.status === 'paused' && this.requeueOnShutdown)
+      this.update(id, { ...patch, status: 'queued', endedAt: null })
+    else if (this.wanted.delete(id) && (patch.status === 'paused' || patch.status === 'interrupted'))
+      this.update(id, { ...patch, status: 'queued', statusReason: 'resumed', attempts: 0, endedAt: null })
+    else this.update(id, patch)
   }
 
   // ---- helpers --------------------------------------------------------------------------------

@@ -20,7 +20,12 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Database.Dat
   const memory = file === ':memory:' || file === ''
   if (!memory) {
     if (existsSync(file)) assertSqliteHeader(file)
-    else mkdirSync(dirname(file), { recursive: true })
+    else
+      try {
+        mkdirSync(dirname(file), { recursive: true })
+      } catch (err) {
+        throw new StoreError(`cannot create ${file}: ${(err as Error).message}`)
+      }
   }
   let db: Database.Database
   try {

@@ -3,6 +3,7 @@
  * read and that line's text; if the line is no longer there (the worker rewrote the log on resume, or
  * dropped a torn line), reading starts over from the top and the seq bookkeeping skips what is known.
  */
+import { createHash } from 'node:crypto'
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import type { RunEvent } from '../../core/events'
 import { StoreError } from './errors'
@@ -12,7 +13,7 @@ export interface ReadPosition {
   readonly offset: number
   /** Lines up to `offset`, for error messages. */
   readonly line: number
-  /** The text of the last event line read (without its newline). */
+  /** `<bytes>:<sha1>` of the last event line read, newline included. */
   readonly tail: string | null
 }
 
@@ -48,7 +49,7 @@ export function readEventsFrom(file: string, from: ReadPosition): EventsRead {
     const lineOf: number[] = []
     let truncatedLine = false
     let lineNo = line
-    for (let pos = 0; pos < got; ) {
+    for (let pos = 0; pos < got;) {
       const nl = buf.indexOf(NL, pos)
       const complete = nl >= 0 && nl < got
       const end = complete ? nl : got
@@ -62,7 +63,7 @@ export function readEventsFrom(file: string, from: ReadPosition): EventsRead {
         lineOf.push(lineNo)
         offset = base + next
         line = lineNo
-        tail = text
+        tail = fingerprint(buf.subarray(pos, next))
       } else if (text.trim()) {
         if (buf.toString('utf8', next, got).trim()) throw new StoreError(`${file}:${lineNo}: not a run event`)
         truncatedLine = true
@@ -89,11 +90,14 @@ function parseEvent(text: string): RunEvent | null {
   return v as RunEvent
 }
 
-/** Whether the bytes just before `offset` are `tail` and a newline: the file still holds what was read. */
+/** A line's length and hash: enough to tell whether it is still there, small enough to keep in runs. */
+const fingerprint = (line: Buffer): string => `${line.length}:${createHash('sha1').update(line).digest('hex')}`
+
+/** Whether the line just before `offset` is the one fingerprinted: the file still holds what was read. */
 function endsWith(fd: number, offset: number, tail: string): boolean {
-  const want = Buffer.from(tail + '\n', 'utf8')
-  if (want.length > offset) return false
-  const have = Buffer.alloc(want.length)
-  readSync(fd, have, 0, want.length, offset - want.length)
-  return have.equals(want)
+  const length = parseInt(tail, 10)
+  if (!(length > 0 && length <= offset)) return false
+  const have = Buffer.alloc(length)
+  readSync(fd, have, 0, length, offset - length)
+  return fingerprint(have) === tail
 }

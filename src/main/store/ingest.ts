@@ -7,6 +7,7 @@ import type { Database, Statement } from 'better-sqlite3'
 import type { RunEvent } from '../../core/events'
 import { encodeMatrix, encodeNumber, toNumber, type StoredNumber } from './codec'
 import { StoreError } from './errors'
+import { RowBuffer } from './rowBuffer'
 import type { IngestResult, RunStatus } from './types'
 
 /** Metric keys written for each 'epoch' event (step = epoch). */
@@ -27,6 +28,7 @@ export const EPOCH_KEYS = [
 const DERIVED = ['metrics', 'alpha_snapshots', 'matrices', 'genotypes', 'checkpoints', 'run_resumes'] as const
 
 interface Summary {
+  num: number
   status: RunStatus
   status_reason: string | null
   error: string | null
@@ -78,47 +80,52 @@ type AnyEvent = RunEvent & Record<string, unknown>
 
 export class Ingester {
   private readonly s: Record<string, Statement>
+  private readonly metrics: RowBuffer
+  private readonly latest: RowBuffer
 
-  constructor(private readonly db: Database) {
-    const del = Object.fromEntries(DERIVED.map((t) => [t, db.prepare(`DELETE FROM ${t} WHERE run_id = ? AND seq > ?`)]))
+  constructor(db: Database) {
+    const cols = '(run_num, key, step, value, is_nan, is_inf, time, seq)'
+    this.metrics = new RowBuffer(db, `INSERT OR REPLACE INTO metrics ${cols}`, 8)
+    this.latest = new RowBuffer(
+      db,
+      `INSERT INTO latest_metrics ${cols}`,
+      8,
+      `ON CONFLICT (run_num, key) DO UPDATE SET step = excluded.step, value = excluded.value, is_nan = excluded.is_nan,
+         is_inf = excluded.is_inf, time = excluded.time, seq = excluded.seq
+       WHERE excluded.step >= latest_metrics.step`,
+    )
+    const del = Object.fromEntries(DERIVED.map((t) => [t, db.prepare(`DELETE FROM ${t} WHERE run_num = ? AND seq > ?`)]))
     this.s = {
       ...del,
-      load: db.prepare(`SELECT ${SUMMARY_COLUMNS.join(', ')} FROM runs WHERE id = ?`),
-      save: db.prepare(`UPDATE runs SET ${SUMMARY_COLUMNS.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`),
-      metric: db.prepare(
-        `INSERT OR REPLACE INTO metrics (run_id, key, step, value, is_nan, is_inf, time, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      latest: db.prepare(
-        `INSERT INTO latest_metrics (run_id, key, step, value, is_nan, is_inf, time, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (run_id, key) DO UPDATE SET step = excluded.step, value = excluded.value, is_nan = excluded.is_nan,
-           is_inf = excluded.is_inf, time = excluded.time, seq = excluded.seq
-         WHERE excluded.step >= latest_metrics.step`,
-      ),
+      load: db.prepare(`SELECT num, ${SUMMARY_COLUMNS.join(', ')} FROM runs WHERE id = ?`),
+      save: db.prepare(`UPDATE runs SET ${SUMMARY_COLUMNS.map((c) => `${c} = @${c}`).join(', ')} WHERE num = @num`),
       alpha: db.prepare(
-        `INSERT OR REPLACE INTO alpha_snapshots (run_id, epoch, cell, ops_json, shape_json, matrix, seq, time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR REPLACE INTO alpha_snapshots (run_num, epoch, cell, ops_json, shape_json, matrix, seq, time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       matrix: db.prepare(
-        `INSERT OR REPLACE INTO matrices (run_id, name, epoch, shape_json, matrix, seq, time) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR REPLACE INTO matrices (run_num, name, epoch, shape_json, matrix, seq, time) VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ),
-      genotype: db.prepare(`INSERT OR REPLACE INTO genotypes (run_id, epoch, text, format, seq, time) VALUES (?, ?, ?, ?, ?, ?)`),
+      genotype: db.prepare(
+        `INSERT OR REPLACE INTO genotypes (run_num, epoch, text, format, seq, time) VALUES (?, ?, ?, ?, ?, ?)`,
+      ),
       checkpoint: db.prepare(
-        `INSERT OR REPLACE INTO checkpoints (run_id, seq, epoch, step, file, bytes, reason, time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR REPLACE INTO checkpoints (run_num, seq, epoch, step, file, bytes, reason, time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       resume: db.prepare(
-        `INSERT OR REPLACE INTO run_resumes (run_id, seq, time, discarded_after_seq, epoch, step, backend) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR REPLACE INTO run_resumes (run_num, seq, time, discarded_after_seq, epoch, step, backend) VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ),
-      resumeKnown: db.prepare(`SELECT 1 FROM run_resumes WHERE run_id = ? AND seq = ? AND time = ?`),
-      clearLatest: db.prepare(`DELETE FROM latest_metrics WHERE run_id = ?`),
+      resumeKnown: db.prepare(`SELECT 1 FROM run_resumes WHERE run_num = ? AND seq = ? AND time = ?`),
+      clearLatest: db.prepare(`DELETE FROM latest_metrics WHERE run_num = ?`),
       // SQLite takes the bare columns from the row holding max(step).
       rebuildLatest: db.prepare(
-        `INSERT INTO latest_metrics (run_id, key, step, value, is_nan, is_inf, time, seq)
-         SELECT run_id, key, max(step), value, is_nan, is_inf, time, seq FROM metrics WHERE run_id = ? GROUP BY key`,
+        `INSERT INTO latest_metrics (run_num, key, step, value, is_nan, is_inf, time, seq)
+         SELECT run_num, key, max(step), value, is_nan, is_inf, time, seq FROM metrics WHERE run_num = ? GROUP BY key`,
       ),
       valAcc: db.prepare(
         `SELECT max(step) AS last, max(CASE WHEN is_nan = 0 AND is_inf = 0 THEN value END) AS best
-         FROM metrics WHERE run_id = ? AND key = 'valAcc'`,
+         FROM metrics WHERE run_num = ? AND key = 'valAcc'`,
       ),
-      lastValAcc: db.prepare(`SELECT value, is_nan FROM latest_metrics WHERE run_id = ? AND key = 'valAcc'`),
+      lastValAcc: db.prepare(`SELECT value, is_nan, is_inf FROM latest_metrics WHERE run_num = ? AND key = 'valAcc'`),
     }
   }
 
@@ -126,6 +133,15 @@ export class Ingester {
   apply(runId: string, events: readonly RunEvent[]): IngestResult & { firstDeferred: RunEvent | null } {
     const sum = this.s.load!.get(runId) as Summary | undefined
     if (!sum) throw new StoreError(`unknown run ${runId}`)
+    try {
+      return this.applyTo(sum, runId, events)
+    } finally {
+      this.metrics.clear()
+      this.latest.clear()
+    }
+  }
+
+  private applyTo(sum: Summary, runId: string, events: readonly RunEvent[]): IngestResult & { firstDeferred: RunEvent | null } {
     const sorted = isSorted(events) ? events : [...events].sort((a, b) => a.seq - b.seq)
     const latest = new Map<string, Latest>()
     let added = 0
@@ -133,13 +149,14 @@ export class Ingester {
     let deferred = 0
     let firstDeferred: RunEvent | null = null
     for (const e of sorted as readonly AnyEvent[]) {
-      if (!Number.isInteger(e.seq) || e.seq < 1) throw new StoreError(`run ${runId}: event without a valid seq: ${JSON.stringify(e)}`)
+      if (!Number.isInteger(e.seq) || e.seq < 1)
+        throw new StoreError(`run ${runId}: event without a valid seq: ${JSON.stringify(e)}`)
       if (e.seq <= sum.last_seq) {
         // A resume the store has not seen: the worker cut its log back, so cut the derived rows back too.
         const disc = e.type === 'resumed' ? toNumber(e.discardedAfterSeq) : NaN
-        if (disc < sum.last_seq && e.seq === disc + 1 && !this.s.resumeKnown!.get(runId, e.seq, e.time)) {
-          this.flushLatest(runId, latest)
-          this.truncate(runId, disc, sum)
+        if (disc < sum.last_seq && e.seq === disc + 1 && !this.s.resumeKnown!.get(sum.num, e.seq, e.time)) {
+          this.flush(sum.num, latest)
+          this.truncate(disc, sum)
         } else {
           skipped++
           continue
@@ -150,12 +167,12 @@ export class Ingester {
         firstDeferred ??= e
         continue
       }
-      this.applyOne(runId, e, sum, latest)
+      this.applyOne(e, sum, latest)
       sum.last_seq = e.seq
       added++
     }
-    this.flushLatest(runId, latest)
-    if (added) this.s.save!.run({ ...sum, id: runId })
+    this.flush(sum.num, latest)
+    if (added) this.s.save!.run(sum)
     return { added, skipped, deferred, firstDeferred }
   }
 
@@ -163,32 +180,37 @@ export class Ingester {
   truncateTo(runId: string, afterSeq: number): void {
     const sum = this.s.load!.get(runId) as Summary | undefined
     if (!sum || afterSeq >= sum.last_seq) return
-    this.truncate(runId, afterSeq, sum)
-    this.s.save!.run({ ...sum, id: runId })
+    this.truncate(afterSeq, sum)
+    this.s.save!.run(sum)
   }
 
-  private truncate(runId: string, afterSeq: number, sum: Summary): void {
-    for (const t of DERIVED) this.s[t]!.run(runId, afterSeq)
-    this.s.clearLatest!.run(runId)
-    this.s.rebuildLatest!.run(runId)
-    const acc = this.s.valAcc!.get(runId) as { last: number | null; best: number | null }
-    const last = this.s.lastValAcc!.get(runId) as { value: number; is_nan: number } | undefined
+  private truncate(afterSeq: number, sum: Summary): void {
+    const { num } = sum
+    for (const t of DERIVED) this.s[t]!.run(num, afterSeq)
+    this.s.clearLatest!.run(num)
+    this.s.rebuildLatest!.run(num)
+    const acc = this.s.valAcc!.get(num) as { last: number | null; best: number | null }
+    const last = this.s.lastValAcc!.get(num) as { value: number; is_nan: number; is_inf: number } | undefined
     sum.epochs_done = acc.last === null ? 0 : acc.last + 1
     sum.best_val_acc = acc.best
-    sum.last_val_acc = last && !last.is_nan ? last.value : null
+    sum.last_val_acc = last && !last.is_nan && !last.is_inf ? last.value : null
     sum.final_genotype = null
     sum.eta_sec = null
     sum.progress = sum.epochs_total ? Math.min(1, sum.epochs_done / sum.epochs_total) : null
     sum.last_seq = afterSeq
   }
 
-  private applyOne(runId: string, e: AnyEvent, sum: Summary, latest: Map<string, Latest>): void {
+  private applyOne(e: AnyEvent, sum: Summary, latest: Map<string, Latest>): void {
     const { seq, time } = e
-    const metric = (key: string, step: number, raw: unknown): void => {
-      const n = encodeNumber(raw)
-      this.s.metric!.run(runId, key, step, n.value, n.isNan, n.isInf, time, seq)
+    const { num } = sum
+    const note = (key: string, step: number, n: StoredNumber): void => {
       const prev = latest.get(key)
       if (!prev || step >= prev.step) latest.set(key, { step, n, time, seq })
+    }
+    const metric = (key: string, step: number, raw: unknown): void => {
+      const n = encodeNumber(raw)
+      this.metrics.push(num, key, step, n.value, n.isNan, n.isInf, time, seq)
+      note(key, step, n)
     }
     switch (e.type) {
       case 'started':
@@ -198,7 +220,7 @@ export class Ingester {
           sum.steps_per_epoch = finiteOrNull(e.stepsPerEpoch)
           sum.epochs_total = finiteOrNull(e.epochs)
         } else {
-          this.s.resume!.run(runId, seq, time, toNumber(e.discardedAfterSeq), int(e.epoch), int(e.step), e.backend?.name ?? null)
+          this.s.resume!.run(num, seq, time, toNumber(e.discardedAfterSeq), int(e.epoch), int(e.step), e.backend?.name ?? null)
         }
         sum.status = 'running'
         sum.status_reason = null
@@ -232,7 +254,7 @@ export class Ingester {
         for (const [k, v] of Object.entries(e.scalars ?? {})) metric(`m.${k}`, epoch, v)
         for (const [k, m] of Object.entries(e.matrices ?? {})) {
           const { shape, blob } = encodeMatrix(m)
-          this.s.matrix!.run(runId, k, epoch, shape, blob, seq, time)
+          this.s.matrix!.run(num, k, epoch, shape, blob, seq, time)
         }
         break
       }
@@ -240,15 +262,15 @@ export class Ingester {
         const ops = JSON.stringify(e.ops ?? [])
         for (const cell of ['normal', 'reduce'] as const) {
           const { shape, blob } = encodeMatrix(e[cell] ?? [])
-          this.s.alpha!.run(runId, int(e.epoch), cell, ops, shape, blob, seq, time)
+          this.s.alpha!.run(num, int(e.epoch), cell, ops, shape, blob, seq, time)
         }
         break
       }
       case 'genotype':
-        this.s.genotype!.run(runId, int(e.epoch), String(e.text ?? ''), e.format ?? null, seq, time)
+        this.s.genotype!.run(num, int(e.epoch), String(e.text ?? ''), e.format ?? null, seq, time)
         break
       case 'checkpoint':
-        this.s.checkpoint!.run(runId, seq, int(e.epoch), int(e.step), String(e.file), int(e.bytes), String(e.reason), time)
+        this.s.checkpoint!.run(num, seq, int(e.epoch), int(e.step), String(e.file), int(e.bytes), String(e.reason), time)
         break
       case 'finished':
         sum.status = 'finished'
@@ -281,8 +303,11 @@ export class Ingester {
     }
   }
 
-  private flushLatest(runId: string, latest: Map<string, Latest>): void {
-    for (const [key, l] of latest) this.s.latest!.run(runId, key, l.step, l.n.value, l.n.isNan, l.n.isInf, l.time, l.seq)
+  /** Writes the buffered metric rows, then the batch's latest value per key. */
+  private flush(num: number, latest: Map<string, Latest>): void {
+    this.metrics.flush()
+    for (const [key, l] of latest) this.latest.push(num, key, l.step, l.n.value, l.n.isNan, l.n.isInf, l.time, l.seq)
+    this.latest.flush()
     latest.clear()
   }
 }

@@ -1,6 +1,6 @@
 /** SQLite rows → DTOs. Nothing outside the store sees a row. */
 import { decodeNumber } from './codec'
-import type { RunRow, RunStatus } from './types'
+import type { Experiment, RunRow, RunStatus } from './types'
 
 export interface RunDbRow {
   id: string
@@ -82,3 +82,28 @@ export interface NumberRow {
 }
 
 export const numberOf = (r: NumberRow): number => decodeNumber(r.value, r.is_nan, r.is_inf)
+
+export type KeyValue = { key: string; value: string }
+export type ExperimentDbRow = { id: number; name: string; created_at: number; grid_json: string | null }
+
+export const toExperiment = (r: ExperimentDbRow): Experiment => ({
+  id: r.id,
+  name: r.name,
+  createdAt: r.created_at,
+  grid: r.grid_json === null ? null : JSON.parse(r.grid_json),
+})
+
+export const pairs = (rows: readonly KeyValue[]): Record<string, string> => Object.fromEntries(rows.map((r) => [r.key, r.value]))
+
+export function byRun(rows: readonly (KeyValue & { runId: string })[]): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {}
+  for (const r of rows) (out[r.runId] ??= {})[r.key] = r.value
+  return out
+}
+
+export function stats(v: readonly number[]): { mean: number | null; std: number | null; min: number | null; max: number | null } {
+  if (!v.length) return { mean: null, std: null, min: null, max: null }
+  const mean = v.reduce((a, b) => a + b, 0) / v.length
+  const std = v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1)) : 0
+  return { mean, std, min: Math.min(...v), max: Math.max(...v) }
+}

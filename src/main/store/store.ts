@@ -2,18 +2,31 @@
  * The Store: one connection, prepared statements, DTOs out. Main is its only writer (DESIGN.md §2);
  * every write is one transaction, so readers (the CLI, `hdarts serve`) see whole batches.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Database, Statement } from 'better-sqlite3'
 import type { RunEvent } from '../../core/events'
-import { EVENTS_FILE, RUN_FILE, runFileSchema } from '../../core/run/runFile'
-import { decodeMatrix, flattenParams } from './codec'
+import { EVENTS_FILE, RUN_FILE } from '../../core/run/runFile'
+import { decodeMatrix, decodeNumber, flattenParams } from './codec'
 import { openDatabase } from './db'
 import { StoreError } from './errors'
 import { readEventsFrom } from './eventsFile'
 import { Ingester } from './ingest'
-import { numberOf, RUN_COLUMNS, toRunRow, type NumberRow, type RunDbRow } from './rows'
-import { groupedFinalSql, SQL } from './sql'
+import {
+  byRun,
+  numberOf,
+  pairs,
+  RUN_COLUMNS,
+  stats,
+  toExperiment,
+  toRunRow,
+  type ExperimentDbRow,
+  type KeyValue,
+  type NumberRow,
+  type RunDbRow,
+} from './rows'
+import { readRunJson } from './runJson'
+import { escapeLike, groupedFinalSql, listRunsSql, SQL } from './sql'
 import {
   RUN_STATUSES,
   type AlphaSnapshot,
@@ -61,6 +74,9 @@ export class Store {
   ) {
     this.ingester = new Ingester(db)
     const prepared = Object.fromEntries(Object.entries(SQL).map(([k, sql]) => [k, db.prepare(sql)]))
+    // The two hottest reads return arrays, not objects: half the time for thousands of rows.
+    prepared.metricSeries!.raw(true)
+    prepared.latestMetrics!.raw(true)
     this.s = {
       ...prepared,
       insertExperiment: db.prepare('INSERT INTO experiments (name, created_at, grid_json) VALUES (?, ?, ?)'),
@@ -70,21 +86,24 @@ export class Store {
         `INSERT INTO runs (id, experiment_id, run_dir, kind, preset, method, dataset, seed, config_json, status, priority, created_at)
          VALUES (@id, @experimentId, @runDir, @kind, @preset, @method, @dataset, @seed, @config, @status, @priority, @createdAt)`,
       ),
-      insertParam: db.prepare('INSERT OR REPLACE INTO params (run_id, key, value) VALUES (?, ?, ?)'),
+      insertParam: db.prepare('INSERT OR REPLACE INTO params (run_num, key, value) VALUES (?, ?, ?)'),
+      num: db.prepare('SELECT num FROM runs WHERE id = ?').pluck(),
       getRun: db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`),
       runsInRange: db.prepare(`SELECT id FROM runs WHERE id >= ? AND id < ? ORDER BY id LIMIT 11`),
       runsBySuffix: db.prepare(`SELECT id FROM runs WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 11`),
-      readPos: db.prepare('SELECT run_dir, events_offset AS offset, events_line AS line, events_tail AS tail FROM runs WHERE id = ?'),
+      readPos: db.prepare(
+        'SELECT run_dir, events_offset AS offset, events_line AS line, events_tail AS tail FROM runs WHERE id = ?',
+      ),
       savePos: db.prepare('UPDATE runs SET run_dir = ?, events_offset = ?, events_line = ?, events_tail = ? WHERE id = ?'),
-      params: db.prepare('SELECT key, value FROM params WHERE run_id = ? ORDER BY key'),
-      setTag: db.prepare('INSERT OR REPLACE INTO tags (run_id, key, value) VALUES (?, ?, ?)'),
-      deleteTag: db.prepare('DELETE FROM tags WHERE run_id = ? AND key = ?'),
-      tags: db.prepare('SELECT key, value FROM tags WHERE run_id = ? ORDER BY key'),
-      setNote: db.prepare('INSERT OR REPLACE INTO notes (run_id, text, updated_at) VALUES (?, ?, ?)'),
-      deleteNote: db.prepare('DELETE FROM notes WHERE run_id = ?'),
-      note: db.prepare('SELECT text FROM notes WHERE run_id = ?'),
-      addArtifact: db.prepare('INSERT OR REPLACE INTO artifacts (run_id, path, kind, bytes, created_at) VALUES (?, ?, ?, ?, ?)'),
-      artifacts: db.prepare('SELECT run_id AS runId, path, kind, bytes, created_at AS createdAt FROM artifacts WHERE run_id = ? ORDER BY path'),
+      params: db.prepare('SELECT key, value FROM params WHERE run_num = ? ORDER BY key'),
+      setTag: db.prepare('INSERT OR REPLACE INTO tags (run_num, key, value) VALUES (?, ?, ?)'),
+      deleteTag: db.prepare('DELETE FROM tags WHERE run_num = ? AND key = ?'),
+      tags: db.prepare('SELECT key, value FROM tags WHERE run_num = ? ORDER BY key'),
+      setNote: db.prepare('INSERT OR REPLACE INTO notes (run_num, text, updated_at) VALUES (?, ?, ?)'),
+      deleteNote: db.prepare('DELETE FROM notes WHERE run_num = ?'),
+      note: db.prepare('SELECT text FROM notes WHERE run_num = ?'),
+      addArtifact: db.prepare('INSERT OR REPLACE INTO artifacts (run_num, path, kind, bytes, created_at) VALUES (?, ?, ?, ?, ?)'),
+      artifacts: db.prepare('SELECT path, kind, bytes, created_at AS createdAt FROM artifacts WHERE run_num = ? ORDER BY path'),
       deleteRun: db.prepare('DELETE FROM runs WHERE id = ?'),
     }
   }
@@ -118,16 +137,18 @@ export class Store {
 
   private insertRunTx(r: NewRun): void {
     if (this.s.getRun!.get(r.id)) throw new StoreError(`run ${r.id} already exists`)
+    if (r.experimentId !== null && !this.getExperiment(r.experimentId))
+      throw new StoreError(`unknown experiment ${r.experimentId}`)
     const status = r.status ?? 'queued'
     assertStatus(status)
-    this.s.insertRun!.run({
+    const { lastInsertRowid } = this.s.insertRun!.run({
       ...r,
       config: JSON.stringify(r.config),
       status,
       priority: r.priority ?? 0,
       createdAt: r.createdAt ?? Date.now(),
     })
-    for (const [k, v] of Object.entries(flattenParams(r.config))) this.s.insertParam!.run(r.id, k, v)
+    for (const [k, v] of Object.entries(flattenParams(r.config))) this.s.insertParam!.run(lastInsertRowid, k, v)
   }
 
   getRun(id: string): RunRow | undefined {
@@ -144,31 +165,21 @@ export class Store {
     if (!ids.length) ids = (this.s.runsBySuffix!.all('%' + escapeLike(idOrPrefix)) as { id: string }[]).map((r) => r.id)
     if (!ids.length) throw new StoreError(`no run matches "${idOrPrefix}"`)
     if (ids.length > 1)
-      throw new StoreError(`"${idOrPrefix}" matches ${ids.length > 10 ? 'more than 10' : ids.length} runs: ${ids.slice(0, 3).join(', ')}, …`)
+      throw new StoreError(
+        `"${idOrPrefix}" matches ${ids.length > 10 ? 'more than 10' : ids.length} runs: ${ids.slice(0, 3).join(', ')}, …`,
+      )
     return this.getRun(ids[0]!)!
   }
 
   /** Newest first. */
   listRuns(filter: RunFilter = {}): RunRow[] {
-    const where: string[] = []
-    const args: Record<string, unknown> = {}
-    if (filter.status) {
-      filter.status.forEach(assertStatus)
-      where.push('status IN (SELECT value FROM json_each(@statuses))')
-      args.statuses = JSON.stringify(filter.status)
+    filter.status?.forEach(assertStatus)
+    const sql = listRunsSql({ status: !!filter.status, experiment: filter.experimentId !== undefined, query: !!filter.query })
+    const args = {
+      ...(filter.status ? { statuses: JSON.stringify(filter.status) } : {}),
+      ...(filter.experimentId !== undefined ? { experimentId: filter.experimentId } : {}),
+      ...(filter.query ? { q: `%${escapeLike(filter.query)}%` } : {}),
     }
-    if (filter.experimentId !== undefined) {
-      where.push('experiment_id = @experimentId')
-      args.experimentId = filter.experimentId
-    }
-    if (filter.query) {
-      where.push(
-        `(id LIKE @q ESCAPE '\\' OR preset LIKE @q ESCAPE '\\' OR method LIKE @q ESCAPE '\\' OR dataset LIKE @q ESCAPE '\\'
-          OR EXISTS (SELECT 1 FROM tags AS t WHERE t.run_id = runs.id AND (t.key LIKE @q ESCAPE '\\' OR t.value LIKE @q ESCAPE '\\')))`,
-      )
-      args.q = `%${escapeLike(filter.query)}%`
-    }
-    const sql = `SELECT ${RUN_COLUMNS} FROM runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, rowid DESC`
     return (this.prepared(sql).all(args) as RunDbRow[]).map(toRunRow)
   }
 
@@ -206,19 +217,7 @@ export class Store {
    * last call stopped.
    */
   ingestRunDir(dir: string, opts: { experimentId?: number | null } = {}): IngestDirResult {
-    const runFile = join(dir, RUN_FILE)
-    let json: unknown
-    try {
-      json = JSON.parse(readFileSync(runFile, 'utf8'))
-    } catch (err) {
-      throw new StoreError(`${runFile}: ${(err as Error).message}`)
-    }
-    const parsed = runFileSchema.safeParse(json)
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!
-      throw new StoreError(`${runFile}: ${issue.path.join('.') || 'file'}: ${issue.message}`)
-    }
-    const run = parsed.data
+    const run = readRunJson(join(dir, RUN_FILE))
     const runDir = resolve(dir)
     const eventsFile = join(dir, EVENTS_FILE)
     return this.db.transaction((): IngestDirResult => {
@@ -264,20 +263,20 @@ export class Store {
 
   /** One metric's points for several runs, grouped by run in `runIds` order, by step within a run. */
   metricSeries(runIds: readonly string[], key: string): MetricPoint[] {
-    const rows = this.s.metricSeries!.all({ ids: JSON.stringify(runIds), key }) as (NumberRow & { runId: string; step: number })[]
-    return rows.map((r) => ({ runId: r.runId, step: r.step, value: numberOf(r) }))
+    const rows = this.s.metricSeries!.all({ ids: JSON.stringify(runIds), key }) as [string, number, number, number, number][]
+    return rows.map(([runId, step, value, isNan, isInf]) => ({ runId, step, value: decodeNumber(value, isNan, isInf) }))
   }
 
   /** The value at the highest step of every metric, per run. Runs without metrics are absent. */
   latestMetrics(runIds: readonly string[]): Record<string, Record<string, number>> {
     const out: Record<string, Record<string, number>> = {}
-    for (const r of this.s.latestMetrics!.all({ ids: JSON.stringify(runIds) }) as (NumberRow & { runId: string; key: string })[])
-      (out[r.runId] ??= {})[r.key] = numberOf(r)
+    const rows = this.s.latestMetrics!.all({ ids: JSON.stringify(runIds) }) as [string, string, number, number, number][]
+    for (const [runId, key, value, isNan, isInf] of rows) (out[runId] ??= {})[key] = decodeNumber(value, isNan, isInf)
     return out
   }
 
   params(runId: string): Record<string, string> {
-    return pairs(this.s.params!.all(runId) as KeyValue[])
+    return pairs(this.s.params!.all(this.s.num!.get(runId) ?? 0) as KeyValue[])
   }
 
   /** Runs side by side (in `runIds` order; unknown ids are left out) with params, latest metrics and tags. */
@@ -350,33 +349,34 @@ export class Store {
   // ── artifacts, tags, notes ───────────────────────────────────────────────
 
   addArtifact(a: Omit<Artifact, 'createdAt'> & { createdAt?: number }): void {
-    this.s.addArtifact!.run(a.runId, a.path, a.kind, a.bytes, a.createdAt ?? Date.now())
+    this.s.addArtifact!.run(this.num(a.runId), a.path, a.kind, a.bytes, a.createdAt ?? Date.now())
   }
 
   artifacts(runId: string): Artifact[] {
-    return this.s.artifacts!.all(runId) as Artifact[]
+    return (this.s.artifacts!.all(this.s.num!.get(runId) ?? 0) as Omit<Artifact, 'runId'>[]).map((a) => ({ runId, ...a }))
   }
 
   setTag(runId: string, key: string, value: string): void {
-    this.s.setTag!.run(runId, key, value)
+    this.s.setTag!.run(this.num(runId), key, value)
   }
 
   deleteTag(runId: string, key: string): void {
-    this.s.deleteTag!.run(runId, key)
+    this.s.deleteTag!.run(this.num(runId), key)
   }
 
   tags(runId: string): Record<string, string> {
-    return pairs(this.s.tags!.all(runId) as KeyValue[])
+    return pairs(this.s.tags!.all(this.s.num!.get(runId) ?? 0) as KeyValue[])
   }
 
   /** One free-text note per run; null removes it. */
   setNote(runId: string, text: string | null): void {
-    if (text === null) this.s.deleteNote!.run(runId)
-    else this.s.setNote!.run(runId, text, Date.now())
+    const num = this.num(runId)
+    if (text === null) this.s.deleteNote!.run(num)
+    else this.s.setNote!.run(num, text, Date.now())
   }
 
   note(runId: string): string | null {
-    return (this.s.note!.get(runId) as { text: string } | undefined)?.text ?? null
+    return (this.s.note!.get(this.s.num!.get(runId) ?? 0) as { text: string } | undefined)?.text ?? null
   }
 
   // ── maintenance ──────────────────────────────────────────────────────────
@@ -396,39 +396,19 @@ export class Store {
     this.db.close()
   }
 
+  /** The run's key for writes (getters just find nothing for an unknown id). */
+  private num(runId: string): number {
+    const num = this.s.num!.get(runId) as number | undefined
+    if (num === undefined) throw new StoreError(`unknown run ${runId}`)
+    return num
+  }
+
   private prepared(sql: string): Statement {
     let st = this.statements.get(sql)
     if (!st) this.statements.set(sql, (st = this.db.prepare(sql)))
     return st
   }
 }
-
-type KeyValue = { key: string; value: string }
-type ExperimentDbRow = { id: number; name: string; created_at: number; grid_json: string | null }
-
-const toExperiment = (r: ExperimentDbRow): Experiment => ({
-  id: r.id,
-  name: r.name,
-  createdAt: r.created_at,
-  grid: r.grid_json === null ? null : JSON.parse(r.grid_json),
-})
-
-const pairs = (rows: readonly KeyValue[]): Record<string, string> => Object.fromEntries(rows.map((r) => [r.key, r.value]))
-
-function byRun(rows: readonly (KeyValue & { runId: string })[]): Record<string, Record<string, string>> {
-  const out: Record<string, Record<string, string>> = {}
-  for (const r of rows) (out[r.runId] ??= {})[r.key] = r.value
-  return out
-}
-
-function stats(v: readonly number[]): { mean: number | null; std: number | null; min: number | null; max: number | null } {
-  if (!v.length) return { mean: null, std: null, min: null, max: null }
-  const mean = v.reduce((a, b) => a + b, 0) / v.length
-  const std = v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1)) : 0
-  return { mean, std, min: Math.min(...v), max: Math.max(...v) }
-}
-
-const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => '\\' + c)
 
 function assertStatus(s: string): asserts s is RunStatus {
   if (!(RUN_STATUSES as readonly string[]).includes(s)) throw new StoreError(`unknown run status "${s}"`)

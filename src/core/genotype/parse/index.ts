@@ -3,18 +3,21 @@
  * logs, D-X-Y and FairDARTS variants), NAS-Bench-201 arch strings or the project's JSON.
  * Every failure is a GenotypeError with a one-line message and, where it applies, line:column.
  */
+import type { NamedHGenotype } from '../hdarts'
+import { looksLikeHdarts, parseHdartsText } from '../hdartsText'
 import { GenotypeError, type NamedGenotype } from '../model'
 import { parseJsonGenotypes } from './jsonText'
 import { looksLikeNb201, parseNb201Text } from './nb201'
 import { LineMap } from './position'
 import { parsePythonGenotypes } from './python'
 
-export type TextFormat = 'json' | 'nb201' | 'python'
+export type TextFormat = 'json' | 'nb201' | 'python' | 'hdarts'
 
 export const DEFAULT_MAX_BYTES = 8 * 1024 * 1024
 const MiB = 1024 * 1024
 
 export function detectFormat(text: string): TextFormat {
+  if (looksLikeHdarts(text.replace(/^\uFEFF/, ''))) return 'hdarts' // HGenotype(...) or hdarts.hgenotype JSON
   const first = /\S/.exec(text.replace(/^\uFEFF/, ''))?.[0]
   if (first === '{' || first === '[') return 'json'
   if (/\bGenotype\s*\(/.test(text)) return 'python'
@@ -23,18 +26,12 @@ export function detectFormat(text: string): TextFormat {
 }
 
 export function parseGenotypes(text: string, opts: { maxBytes?: number } = {}): NamedGenotype[] {
-  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES
-  // Cheap bounds first: chars ≤ UTF-8 bytes ≤ 3 × chars, so most inputs skip the exact count.
-  if (text.length * 3 > maxBytes) {
-    const bytes = utf8Length(text)
-    if (bytes > maxBytes)
-      throw new GenotypeError(`input is too large: ${formatMiB(bytes)} MiB (limit ${formatMiB(maxBytes)} MiB)`)
-  }
-  if (text.includes('\0') || looksBinary(text)) throw new GenotypeError('input is binary, not genotype text')
-  const body = text.replace(/^\uFEFF/, '')
-  if (body.trim() === '') throw new GenotypeError('input is empty')
-  const lines = new LineMap(body)
+  const { body, lines } = prepare(text, opts)
   switch (detectFormat(body)) {
+    case 'hdarts':
+      throw new GenotypeError(
+        'this is an HDARTS motif genotype (HGenotype), not a DARTS-space cell; read it with parseAnyGenotypes',
+      )
     case 'json':
       return parseJsonGenotypes(body, lines)
     case 'nb201':
@@ -49,6 +46,27 @@ export function parseGenotypes(text: string, opts: { maxBytes?: number } = {}): 
         throw err
       }
   }
+}
+
+/** Every format, HDARTS motif genotypes included (their `genotype.kind` is 'hdarts'). */
+export function parseAnyGenotypes(text: string, opts: { maxBytes?: number } = {}): (NamedGenotype | NamedHGenotype)[] {
+  const { body, lines } = prepare(text, opts)
+  return detectFormat(body) === 'hdarts' ? parseHdartsText(body, lines) : parseGenotypes(text, opts)
+}
+
+/** Size, binary and emptiness checks shared by the parsers; the body without its BOM. */
+function prepare(text: string, opts: { maxBytes?: number }): { body: string; lines: LineMap } {
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES
+  // Cheap bounds first: chars ≤ UTF-8 bytes ≤ 3 × chars, so most inputs skip the exact count.
+  if (text.length * 3 > maxBytes) {
+    const bytes = utf8Length(text)
+    if (bytes > maxBytes)
+      throw new GenotypeError(`input is too large: ${formatMiB(bytes)} MiB (limit ${formatMiB(maxBytes)} MiB)`)
+  }
+  if (text.includes('\0') || looksBinary(text)) throw new GenotypeError('input is binary, not genotype text')
+  const body = text.replace(/^\uFEFF/, '')
+  if (body.trim() === '') throw new GenotypeError('input is empty')
+  return { body, lines: new LineMap(body) }
 }
 
 /** Finds a genotype by name, then by alias; the error lists what there is (capped for long logs). */

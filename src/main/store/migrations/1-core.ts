@@ -15,8 +15,11 @@ export function up(db: Database): void {
       grid_json TEXT
     ) STRICT;
 
+    -- num is the key every other table uses: an integer makes their rows small and their foreign-key
+    -- checks cheap (ingest ran 2-3x faster than with the text id). id is what users and files know.
     CREATE TABLE runs (
-      id TEXT PRIMARY KEY,
+      num INTEGER PRIMARY KEY,
+      id TEXT NOT NULL UNIQUE,
       -- Deleting an experiment keeps its runs: they are the record, the experiment is a grouping.
       experiment_id INTEGER REFERENCES experiments(id) ON DELETE SET NULL,
       run_dir TEXT NOT NULL,
@@ -50,7 +53,7 @@ export function up(db: Database): void {
       eta_sec REAL,
       progress REAL,
       -- Ingest bookkeeping: the highest event seq applied, and how far events.jsonl was read (byte offset,
-      -- line count, and the last line read, to notice the worker rewriting the file on resume).
+      -- line count, and a fingerprint of the last line read, to notice the worker rewriting the file).
       last_seq INTEGER NOT NULL DEFAULT 0,
       events_offset INTEGER NOT NULL DEFAULT 0,
       events_line INTEGER NOT NULL DEFAULT 0,
@@ -59,39 +62,39 @@ export function up(db: Database): void {
 
     -- The flattened config ('a.b' keys, values as text) for grouping and filtering.
     CREATE TABLE params (
-      run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+      run_num INTEGER NOT NULL REFERENCES runs(num) ON DELETE CASCADE,
       key TEXT NOT NULL,
       value TEXT NOT NULL,
-      PRIMARY KEY (run_id, key)
+      PRIMARY KEY (run_num, key)
     ) STRICT, WITHOUT ROWID;
 
     CREATE TABLE tags (
-      run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+      run_num INTEGER NOT NULL REFERENCES runs(num) ON DELETE CASCADE,
       key TEXT NOT NULL,
       value TEXT NOT NULL,
-      PRIMARY KEY (run_id, key)
+      PRIMARY KEY (run_num, key)
     ) STRICT, WITHOUT ROWID;
 
     CREATE TABLE notes (
-      run_id TEXT PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+      run_num INTEGER PRIMARY KEY REFERENCES runs(num) ON DELETE CASCADE,
       text TEXT NOT NULL,
       updated_at INTEGER NOT NULL
     ) STRICT;
 
     -- Each applied 'resumed' event, so re-reading a log can tell one already applied from a new one.
     CREATE TABLE run_resumes (
-      run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+      run_num INTEGER NOT NULL REFERENCES runs(num) ON DELETE CASCADE,
       seq INTEGER NOT NULL,
       time INTEGER NOT NULL,
       discarded_after_seq INTEGER NOT NULL,
       epoch INTEGER NOT NULL,
       step INTEGER NOT NULL,
       backend TEXT,
-      PRIMARY KEY (run_id, seq)
+      PRIMARY KEY (run_num, seq)
     ) STRICT, WITHOUT ROWID;
 
     CREATE TABLE checkpoints (
-      run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+      run_num INTEGER NOT NULL REFERENCES runs(num) ON DELETE CASCADE,
       seq INTEGER NOT NULL,
       epoch INTEGER NOT NULL,
       step INTEGER NOT NULL,
@@ -99,16 +102,16 @@ export function up(db: Database): void {
       bytes INTEGER NOT NULL,
       reason TEXT NOT NULL,
       time INTEGER NOT NULL,
-      PRIMARY KEY (run_id, seq)
-    ) STRICT;
+      PRIMARY KEY (run_num, seq)
+    ) STRICT, WITHOUT ROWID;
 
     CREATE TABLE artifacts (
-      run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+      run_num INTEGER NOT NULL REFERENCES runs(num) ON DELETE CASCADE,
       path TEXT NOT NULL,
       kind TEXT NOT NULL,
       bytes INTEGER,
       created_at INTEGER NOT NULL,
-      PRIMARY KEY (run_id, path)
+      PRIMARY KEY (run_num, path)
     ) STRICT;
   `)
   // Marks the file as ours, so a foreign SQLite database is refused rather than migrated.

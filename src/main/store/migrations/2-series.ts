@@ -11,7 +11,7 @@ export function up(db: Database): void {
     -- so aggregates over value stay finite and the special values round-trip exactly.
     -- seq is the event the row came from: a resume drops rows with seq > discardedAfterSeq.
     CREATE TABLE metrics (
-      run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+      run_num INTEGER NOT NULL REFERENCES runs(num) ON DELETE CASCADE,
       key TEXT NOT NULL,
       step INTEGER NOT NULL,
       value REAL NOT NULL,
@@ -19,13 +19,13 @@ export function up(db: Database): void {
       is_inf INTEGER NOT NULL DEFAULT 0,
       time INTEGER NOT NULL,
       seq INTEGER NOT NULL,
-      PRIMARY KEY (run_id, key, step)
+      PRIMARY KEY (run_num, key, step)
     ) STRICT, WITHOUT ROWID;
 
     -- The row of the highest step per (run, key), kept in the same transaction as metrics: the
     -- comparison views read this instead of aggregating metrics.
     CREATE TABLE latest_metrics (
-      run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+      run_num INTEGER NOT NULL REFERENCES runs(num) ON DELETE CASCADE,
       key TEXT NOT NULL,
       step INTEGER NOT NULL,
       value REAL NOT NULL,
@@ -33,14 +33,15 @@ export function up(db: Database): void {
       is_inf INTEGER NOT NULL DEFAULT 0,
       time INTEGER NOT NULL,
       seq INTEGER NOT NULL,
-      PRIMARY KEY (run_id, key)
+      PRIMARY KEY (run_num, key)
     ) STRICT, WITHOUT ROWID;
 
-    -- Matrices are little-endian float64 blobs (NaN/Inf exact, ~8 bytes a cell); shape_json holds
-    -- the row lengths. Ordinary rowid tables: the rows are too wide to cluster well.
+    -- Matrices are little-endian float32 blobs when every value is a float32 (what TF.js produces), else
+    -- float64: exact either way, NaN/Inf included (codec.ts). shape_json holds the row lengths.
+    -- Ordinary rowid tables: the rows are too wide to cluster well.
     CREATE TABLE alpha_snapshots (
       id INTEGER PRIMARY KEY,
-      run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+      run_num INTEGER NOT NULL REFERENCES runs(num) ON DELETE CASCADE,
       epoch INTEGER NOT NULL,
       cell TEXT NOT NULL CHECK (cell IN ('normal', 'reduce')),
       ops_json TEXT NOT NULL,
@@ -53,7 +54,7 @@ export function up(db: Database): void {
     -- Method matrices (gate probabilities, edge weights, motif α); their scalars are metrics 'm.<name>'.
     CREATE TABLE matrices (
       id INTEGER PRIMARY KEY,
-      run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+      run_num INTEGER NOT NULL REFERENCES runs(num) ON DELETE CASCADE,
       name TEXT NOT NULL,
       epoch INTEGER NOT NULL,
       shape_json TEXT NOT NULL,
@@ -63,13 +64,13 @@ export function up(db: Database): void {
     ) STRICT;
 
     CREATE TABLE genotypes (
-      run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+      run_num INTEGER NOT NULL REFERENCES runs(num) ON DELETE CASCADE,
       epoch INTEGER NOT NULL,
       text TEXT NOT NULL,
       format TEXT,
       seq INTEGER NOT NULL,
       time INTEGER NOT NULL,
-      PRIMARY KEY (run_id, epoch)
-    ) STRICT;
+      PRIMARY KEY (run_num, epoch)
+    ) STRICT, WITHOUT ROWID;
   `)
 }

@@ -6,17 +6,16 @@ export const name = 'indexes'
 
 export function up(db: Database): void {
   db.exec(`
-    -- nextQueued: a partial index holds only the queue, already in dispatch order.
-    CREATE INDEX runs_queue ON runs (priority DESC, created_at) WHERE status = 'queued';
-    -- listRuns by status (groupedFinal: finished runs) and by experiment, newest first.
-    CREATE INDEX runs_status ON runs (status, created_at);
+    -- By status: the queue comes out in dispatch order (nextQueued), and groupedFinal finds finished runs.
+    CREATE INDEX runs_status ON runs (status, priority DESC, created_at);
+    -- listRuns per experiment and overall, newest first.
     CREATE INDEX runs_experiment ON runs (experiment_id, created_at);
     CREATE INDEX runs_created ON runs (created_at);
     -- Grouping and filtering by a config value across runs.
     CREATE INDEX params_key_value ON params (key, value);
     CREATE INDEX tags_key_value ON tags (key, value);
     -- α and method-matrix lookups per run and epoch; also what makes re-ingest replace, not duplicate.
-    CREATE UNIQUE INDEX alpha_snapshots_run ON alpha_snapshots (run_id, epoch, cell);
-    CREATE UNIQUE INDEX matrices_run ON matrices (run_id, name, epoch);
+    CREATE UNIQUE INDEX alpha_snapshots_run ON alpha_snapshots (run_num, epoch, cell);
+    CREATE UNIQUE INDEX matrices_run ON matrices (run_num, name, epoch);
   `)
 }

@@ -1,0 +1,243 @@
+/**
+ * Fault injection with real worker processes on the real Fashion-MNIST and a real database:
+ * (a) a service whose workers are killed with SIGKILL at random moments, 20 times;
+ * (b) the service process itself killed with SIGKILL mid-run, then started again.
+ * Every run must finish with exactly the result of an uninterrupted run of the same seed.
+ */
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { RunEvent } from '../../src/core/events'
+import { ChildProcessLauncher } from '../../src/main/runs/launcher'
+import { RunService } from '../../src/main/runs/service'
+import { openStore, type RunRow, type Store } from '../../src/main/store'
+import { hdarts, ROOT } from '../cli/run'
+import { until } from './fakeLauncher'
+
+const FMNIST = '/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz'
+const haveData = existsSync(FMNIST)
+if (!haveData) console.log(`skipping run fault tests: ${FMNIST} is missing (apt-get install dataset-fashion-mnist)`)
+
+// 4 steps an epoch, 3 epochs: about 10 s a run on one core.
+const TINY = ['limitPerHalf=64', 'epochs=3', 'C=2', 'imageSize=8', 'batchSize=16']
+const PRESET = 'darts-1st-quick'
+const SEARCH = ['--preset', PRESET, ...TINY.flatMap((s) => ['--set', s])]
+const SEEDS = [0, 1, 2]
+// On a quiet 2-core machine the whole file takes about two minutes; the limits only stop a hung run.
+const LONG = 900_000
+
+const root = mkdtempSync(join(tmpdir(), 'hdarts-faults-'))
+afterAll(() => rmSync(root, { recursive: true, force: true }))
+
+interface Result {
+  genotype: string | null
+  valAcc: number[]
+}
+const reference = new Map<number, Result>()
+
+const events = (run: RunRow): RunEvent[] =>
+  readFileSync(join(run.runDir, 'events.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as RunEvent)
+
+function result(store: Store, run: RunRow): Result {
+  return { genotype: run.finalGenotype, valAcc: store.metricSeries([run.id], 'valAcc').map((p) => p.value) }
+}
+
+/** The invariants of a run that survived faults, checked against the log and the database. */
+function expectIntact(store: Store, run: RunRow): void {
+  expect(run.status).toBe('finished')
+  const evs = events(run)
+  expect(evs.map((e) => e.seq)).toEqual(evs.map((_, i) => i + 1))
+  expect(evs.filter((e) => e.type === 'epoch').map((e) => e.type === 'epoch' && e.epoch)).toEqual([0, 1, 2])
+  expect(evs.filter((e) => e.type === 'finished')).toHaveLength(1)
+  // Every completed epoch exactly once in the database's metrics, and the index caught up with the log.
+  for (const key of ['valAcc', 'trainLoss', 'lr']) expect(store.metricSeries([run.id], key).map((p) => p.step)).toEqual([0, 1, 2])
+  expect(store.genotypes(run.id).map((g) => g.epoch)).toEqual([0, 1, 2])
+  expect(run.lastSeq).toBe(evs.length)
+  expect(run.epochsDone).toBe(3)
+  expect(result(store, run)).toEqual(reference.get(run.seed))
+}
+
+/** Runs the CLI without blocking this process; resolves with its exit code. */
+function cli(args: string[]): Promise<number | null> {
+  const child = spawn(process.execPath, [join(ROOT, 'bin/hdarts.js'), ...args], { stdio: 'ignore' })
+  return new Promise((r) => child.once('exit', r))
+}
+
+/** Waits until `ids` are all in a final state. */
+async function drain(store: Store, ids: string[], timeoutMs: number): Promise<RunRow[]> {
+  const final = ['finished', 'failed', 'cancelled']
+  await until(() => ids.every((id) => final.includes(store.getRun(id)!.status)), 'runs to end', timeoutMs, 250)
+  return ids.map((id) => store.getRun(id)!)
+}
+
+describe.skipIf(!haveData)('runs under faults (real workers, real database)', () => {
+  // The references are plain `hdarts search` runs, which also shows that a search registers its run
+  // in the database and ingests all of its events.
+  beforeAll(async () => {
+    const db = join(root, 'reference.db')
+    // Created first: three processes migrating a new database at once race (a store issue, reported).
+    openStore(db).close()
+    const codes = await Promise.all(
+      SEEDS.map((seed) =>
+        cli(['search', ...SEARCH, '--set', `seed=${seed}`, '--db', db, '--runs-dir', join(root, 'ref'), '--json']),
+      ),
+    )
+    expect(codes).toEqual([0, 0, 0])
+    const store = openStore(db)
+    for (const run of store.listRuns()) {
+      expect(run.status).toBe('finished')
+      expect(run.lastSeq).toBe(events(run).length)
+      expect(run.pid).toBeNull()
+      reference.set(run.seed, result(store, run))
+    }
+    expect([...reference.keys()].sort()).toEqual(SEEDS)
+    store.close()
+  }, LONG)
+
+  it(
+    'a stopped search is paused in the database; `runs resume` finishes it exactly',
+    async () => {
+      const db = join(root, 'pause.db')
+      const child = spawn(
+        process.execPath,
+        [join(ROOT, 'bin/hdarts.js'), 'search', ...SEARCH, '--set', 'seed=1', '--db', db, '--runs-dir', join(root, 'pause')],
+        { stdio: 'ignore' },
+      )
+      const exited = new Promise<number | null>((r) => child.once('exit', r))
+      const store = openStore(db)
+      await until(() => store.listRuns()[0]?.epochsDone === 1, 'first epoch', LONG, 100)
+      child.kill('SIGTERM')
+      expect(await exited).toBe(75)
+      const paused = store.listRuns()[0]!
+      expect(paused).toMatchObject({ status: 'paused', pid: null })
+      const r = hdarts(['runs', 'resume', paused.id.slice(0, 30), '--db', db, '--json'], undefined, LONG)
+      expect(r.code).toBe(0)
+      expect(JSON.parse(r.stdout).runs).toMatchObject([{ id: paused.id, status: 'finished' }])
+      expectIntact(store, store.getRun(paused.id)!)
+      store.close()
+    },
+    LONG,
+  )
+
+  it(
+    '(a) 20 random SIGKILLs of workers: every run resumes and finishes exactly as uninterrupted',
+    async () => {
+      const store = openStore(join(root, 'a.db'))
+      const service = new RunService({
+        store,
+        launcher: new ChildProcessLauncher(),
+        runsDir: join(root, 'a'),
+        cpuSlots: 3,
+        autoResume: true,
+        // Kills right after a launch make no progress; the budget must not run out in this test.
+        maxAutoRetries: 50,
+        watchMs: 500,
+      })
+      service.start()
+      const ids = SEEDS.map((seed) => service.submit({ preset: PRESET, sets: TINY, seed }).id)
+      // Which worker (pid) of a run has written events in its current attempt, and whether one was a checkpoint.
+      const working = new Map<string, { pid: number | null; checkpointed: boolean }>()
+      service.on('event', (id, e) => {
+        const pid = store.getRun(id)?.pid ?? null
+        const w = working.get(id)
+        const checkpointed = (w?.pid === pid && w.checkpointed) || e.type === 'checkpoint'
+        working.set(id, { pid, checkpointed })
+      })
+      // Kills spread over a worker's life, whatever the machine's speed: a quarter during start-up
+      // (before its first event), the rest while it trains, half of those after an epoch checkpoint.
+      type Phase = 'starting' | 'training' | 'checkpointed'
+      const phaseOf = (r: RunRow): Phase => {
+        const w = working.get(r.id)
+        return w?.pid !== r.pid ? 'starting' : w.checkpointed ? 'checkpointed' : 'training'
+      }
+      const live = () => service.running.map((id) => store.getRun(id)!).filter((r) => r.status === 'running' && r.pid)
+      const allFinished = () => ids.every((id) => store.getRun(id)!.status === 'finished')
+      const kills: Record<Phase, number> = { starting: 0, training: 0, checkpointed: 0 }
+      let total = 0
+      while (total < 20 && !allFinished()) {
+        const u = Math.random()
+        const phase: Phase = u < 0.25 ? 'starting' : u < 0.625 ? 'training' : 'checkpointed'
+        const pool = () => live().filter((r) => phaseOf(r) === phase)
+        // No worker in that phase soon (e.g. none starting while all train): draw another phase.
+        const found = await until(() => allFinished() || pool().length > 0, `a worker ${phase}`, 5000, 50).then(
+          () => true,
+          () => false,
+        )
+        if (!found) continue
+        await new Promise((r) => setTimeout(r, Math.random() * (phase === 'starting' ? 1000 : 1500)))
+        const candidates = pool()
+        if (!candidates.length) continue
+        const victim = candidates[Math.floor(Math.random() * candidates.length)]!
+        try {
+          process.kill(victim.pid!, 'SIGKILL')
+        } catch {
+          continue // exited in between
+        }
+        kills[phase]++
+        total++
+      }
+      const runs = await drain(store, ids, LONG)
+      await service.shutdown({ stopWorkers: true })
+      console.log(`(a) ${total} kills: ${JSON.stringify(kills)}`)
+      expect(total).toBe(20)
+      expect(kills.checkpointed).toBeGreaterThan(0)
+      for (const run of runs) expectIntact(store, run)
+      // The runs were resumed from their logs and checkpoints, not merely restarted.
+      expect(runs.reduce((n, r) => n + events(r).filter((e) => e.type === 'resumed').length, 0)).toBeGreaterThan(0)
+      expect(store.integrityCheck()).toBe('ok')
+      store.close()
+    },
+    LONG,
+  )
+
+  it(
+    '(b) SIGKILL of the service itself: a new service reconciles, resumes and finishes, nothing lost',
+    async () => {
+      const db = join(root, 'b.db')
+      const grid = join(root, 'grid.json')
+      writeFileSync(grid, JSON.stringify({ name: 'b', methods: [PRESET], seeds: [0, 1], set: TINY }))
+      const child = spawn(
+        process.execPath,
+        [join(ROOT, 'bin/hdarts.js'), 'runs', 'grid', grid, '--db', db, '--runs-dir', join(root, 'b'), '--max-parallel', '2'],
+        { stdio: 'ignore' },
+      )
+      const exited = new Promise((r) => child.once('exit', r))
+      const store = openStore(db)
+      // Kill the service once both runs are past their first epoch checkpoint, mid-way through the second epoch.
+      await until(
+        () => {
+          const runs = store.listRuns()
+          return (
+            runs.length === 2 &&
+            runs.every((r) => existsSync(join(r.runDir, 'events.jsonl')) && events(r).some((e) => e.type === 'checkpoint'))
+          )
+        },
+        'first checkpoints',
+        LONG,
+        100,
+      )
+      child.kill('SIGKILL')
+      await exited
+      const before = store.listRuns()
+      expect(before.map((r) => r.status)).toEqual(['running', 'running'])
+
+      const r = hdarts(['runs', 'resume', '--all', '--db', db, '--json'], undefined, LONG)
+      expect(r.stderr).not.toMatch(/internal error|warning/)
+      expect(r.code).toBe(0)
+      expect(JSON.parse(r.stdout).runs.map((x: RunRow) => x.status)).toEqual(['finished', 'finished'])
+      for (const run of store.listRuns()) {
+        expectIntact(store, run)
+        expect(events(run).filter((e) => e.type === 'resumed').length).toBeGreaterThan(0)
+      }
+      expect(store.integrityCheck()).toBe('ok')
+      expect(existsSync(`${db}.lock`)).toBe(false)
+      store.close()
+    },
+    LONG,
+  )
+})
