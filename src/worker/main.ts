@@ -89,7 +89,7 @@ async function main(argv: string[]): Promise<number> {
       preset: run.preset,
       backend: backendRecord,
       weights: searcher.net.specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0),
-      stepsPerEpoch: data.train.batchesPerEpoch,
+      stepsPerEpoch: searcher.stepsPerEpoch,
       epochs: searcher.totalEpochs, // DARTS-PT's tuning epochs extend the run
     })
 

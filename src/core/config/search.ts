@@ -315,7 +315,9 @@ const METHODS: readonly MethodDef[] = [
   {
     name: 'hdarts',
     summary: 'Hierarchical DARTS: level-0 primitive mixtures inside motifs, level-1 motif mixtures on cell edges',
-    method: { method: 'hdarts', parametrization: 'hierarchical', alternation: 'epoch', alphaInit: 'zeros' },
+    // 1e-3·randn, not the original's zeros: candidate motifs share every weight, so with equal α they get
+    // identical gradients and never separate (docs/methods/hdarts.md).
+    method: { method: 'hdarts', parametrization: 'hierarchical', alternation: 'epoch' },
     paper: { batchSize: 32, lrMin: 0 },
     // Its 7-tap primitives make a C=4 step 2.2× a DARTS step (CPU time); C=2 brings it to 1.3×.
     quick: { C: 2 },

@@ -218,8 +218,13 @@ export class Searcher {
   trainStep(): boolean {
     if (this.pt && this.inPt) {
       // DARTS-PT: decisions due before this tuning step; per-step alternation, as its tuning loop.
-      const t = (this.position.epoch - this.config.epochs) * this.pt.stepsPerEpoch + this.position.step
-      if (!this.pt.beforeStep(this, t)) return false
+      const i = this.position.epoch - this.config.epochs
+      if (this.position.step >= this.pt.stepsInEpoch(i)) {
+        // The epoch is over; a full one also takes the source's end-of-epoch null.
+        if (this.position.step === this.data.train.batchesPerEpoch) this.data.train.next()
+        return false
+      }
+      if (!this.pt.beforeStep(this, i * this.pt.stepsPerEpoch + this.position.step)) return false
     }
     const [H, W, C] = this.data.shape
     const toBatch = (b: { x: Float32Array; y: Int32Array; size: number }): Batch => ({
@@ -230,7 +235,8 @@ export class Searcher {
     const archOn = this.position.epoch >= this.config.archStartEpoch
     if (this.config.alternation === 'epoch' && !this.inPt) {
       const inWeightPhase = this.position.step < this.data.train.batchesPerEpoch
-      const raw = inWeightPhase ? this.data.train.next() : this.data.val.next()
+      // The weight phase stops after batchesPerEpoch reads, so the train source's end-of-epoch null comes first next time.
+      const raw = inWeightPhase ? (this.data.train.next() ?? this.data.train.next()) : this.data.val.next()
       if (!raw) {
         if (inWeightPhase) throw new Error('the weight split ended before its epoch was done')
         return false
@@ -245,7 +251,8 @@ export class Searcher {
       this.position.step += 1
       return true
     }
-    const trainBatch = this.data.train.next()
+    // In the PT phase a null can only be a stale end-of-epoch one (left by epoch alternation): skip it.
+    const trainBatch = this.data.train.next() ?? (this.inPt ? this.data.train.next() : null)
     if (!trainBatch) return false
     let valBatch = this.data.val.next()
     valBatch ??= this.data.val.next() // the α half cycles independently of the weight half

@@ -63,7 +63,7 @@ describe('presets', () => {
     expect(getPreset('darts-minus').config.regularization.auxSkip).toEqual({ beta: 1, decay: 'linear' })
     expect(getPreset('beta-darts').config.regularization.betaDecay.lambdaMax).toBe(25)
     const h = getPreset('hdarts').config
-    expect([h.parametrization, h.alternation, h.alphaInit, h.batchSize]).toEqual(['hierarchical', 'epoch', 'zeros', 32])
+    expect([h.parametrization, h.alternation, h.alphaInit, h.batchSize]).toEqual(['hierarchical', 'epoch', 'randn1e-3', 32])
   })
 })
 
