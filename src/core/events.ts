@@ -102,3 +102,12 @@ export type RunEventBody =
 
 export type RunEvent = EventBase & RunEventBody
 export type RunEventType = RunEventBody['type']
+
+/**
+ * One event as a JSON line. JSON has no NaN or ±Infinity (`JSON.stringify` writes null), and a
+ * diverged loss is exactly what a researcher must see, so non-finite numbers are written as the
+ * strings "NaN", "Infinity" and "-Infinity"; the store reads them back as numbers.
+ */
+export function encodeEvent(event: RunEvent): string {
+  return JSON.stringify(event, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v))
+}

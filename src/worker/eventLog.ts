@@ -3,7 +3,7 @@
  * most the line being written; a torn last line is dropped when the log is reopened.
  */
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs'
-import type { RunEvent, RunEventBody } from '../core/events'
+import { encodeEvent, type RunEvent, type RunEventBody } from '../core/events'
 
 export class EventLog {
   private fd: number
@@ -20,7 +20,7 @@ export class EventLog {
     if (clean) {
       // Rewrite atomically: the log is the run's record and must never be half-written.
       const tmp = `${path}.tmp`
-      writeFileSync(tmp, keep.map((e) => JSON.stringify(e) + '\n').join(''))
+      writeFileSync(tmp, keep.map((e) => encodeEvent(e) + '\n').join(''))
       renameSync(tmp, path)
     }
     this.seq = keep.length ? keep[keep.length - 1]!.seq : 0
@@ -32,9 +32,10 @@ export class EventLog {
   }
 
   append(body: RunEventBody): RunEvent {
-    const event = { seq: ++this.seq, time: Date.now(), ...body } as RunEvent
-    writeSync(this.fd, JSON.stringify(event) + '\n')
-    return event
+    const line = encodeEvent({ seq: ++this.seq, time: Date.now(), ...body } as RunEvent)
+    writeSync(this.fd, line + '\n')
+    // The wire form, so IPC listeners see what the file holds (non-finite numbers as strings).
+    return JSON.parse(line) as RunEvent
   }
 
   /** Makes everything appended so far durable (before a checkpoint refers to it). */
