@@ -1,7 +1,9 @@
 /** The database the CLI works on: `--db FILE`, else $HDARTS_DB, else the app-data folder's hdarts.db. */
 import { homedir, platform } from 'node:os'
 import { resolve } from 'node:path'
-import { defaultDbPath, openStore, type Store, StoreError } from '../main/store'
+import { StoreError } from '../main/store/errors'
+import { defaultDbPath } from '../main/store/paths'
+import type { Store } from '../main/store/store'
 import { CliError } from './errors'
 
 export const DB_OPTION = {
@@ -14,8 +16,10 @@ export const DB_OPTION = {
 export const dbPath = (values: Record<string, unknown>): string =>
   resolve((values.db as string | undefined) ?? defaultDbPath(process.env, platform(), homedir()))
 
-export function openDb(values: Record<string, unknown>): Store {
+/** Loaded on first use: commands that need no database (genotype) start without SQLite. */
+export async function openDb(values: Record<string, unknown>): Promise<Store> {
   const file = dbPath(values)
+  const { openStore } = await import('../main/store/index')
   try {
     return openStore(file)
   } catch (err) {

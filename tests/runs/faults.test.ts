@@ -148,35 +148,50 @@ describe.skipIf(!haveData)('runs under faults (real workers, real database)', ()
         const checkpointed = (w?.pid === pid && w.checkpointed) || e.type === 'checkpoint'
         working.set(id, { pid, checkpointed })
       })
-      // Kills spread over a worker's life, whatever the machine's speed: a quarter during start-up
-      // (before its first event), the rest while it trains, half of those after an epoch checkpoint.
+      // Kills spread over a worker's life, whatever the machine's speed, in random order: 5 during
+      // start-up (before its first event), 11 while it trains, 4 after it wrote an epoch checkpoint.
       type Phase = 'starting' | 'training' | 'checkpointed'
       const phaseOf = (r: RunRow): Phase => {
         const w = working.get(r.id)
         return w?.pid !== r.pid ? 'starting' : w.checkpointed ? 'checkpointed' : 'training'
       }
+      const shuffle = <T>(a: T[]): T[] =>
+        a
+          .map((x) => [Math.random(), x] as const)
+          .sort((p, q) => p[0] - q[0])
+          .map(([, x]) => x)
+      const phases: Phase[] = [...Array(5).fill('starting'), ...Array(11).fill('training'), ...Array(4).fill('checkpointed')]
+      // The checkpoint kills come within the first 14, so the runs still have epochs left for them.
+      let plan = shuffle(phases)
+      while (plan.lastIndexOf('checkpointed') >= 14) plan = shuffle(phases)
       const live = () => service.running.map((id) => store.getRun(id)!).filter((r) => r.status === 'running' && r.pid)
       const allFinished = () => ids.every((id) => store.getRun(id)!.status === 'finished')
       const kills: Record<Phase, number> = { starting: 0, training: 0, checkpointed: 0 }
       let total = 0
-      while (total < 20 && !allFinished()) {
-        const u = Math.random()
-        const phase: Phase = u < 0.25 ? 'starting' : u < 0.625 ? 'training' : 'checkpointed'
+      while (plan.length && !allFinished()) {
+        const phase = plan.shift()!
         const pool = () => live().filter((r) => phaseOf(r) === phase)
-        // No worker in that phase soon (e.g. none starting while all train): draw another phase.
-        const found = await until(() => allFinished() || pool().length > 0, `a worker ${phase}`, 5000, 50).then(
+        // Training and checkpoints come by themselves; a start-up only follows a kill, so wait briefly.
+        const found = await until(() => allFinished() || pool().length > 0, phase, phase === 'starting' ? 5000 : LONG, 50).then(
           () => true,
           () => false,
         )
-        if (!found) continue
-        await new Promise((r) => setTimeout(r, Math.random() * (phase === 'starting' ? 1000 : 1500)))
+        await new Promise((r) => setTimeout(r, Math.random() * 1000))
         const candidates = pool()
-        if (!candidates.length) continue
-        const victim = candidates[Math.floor(Math.random() * candidates.length)]!
-        try {
-          process.kill(victim.pid!, 'SIGKILL')
-        } catch {
-          continue // exited in between
+        const victim = candidates[Math.floor(Math.random() * candidates.length)]
+        let hit = false
+        if (found && victim) {
+          try {
+            process.kill(victim.pid!, 'SIGKILL')
+            hit = true
+          } catch {
+            // exited in between
+          }
+        }
+        if (!hit) {
+          // Later; a start-up needs a kill before it, so with only start-ups left, kill one in training.
+          plan.push(phase === 'starting' && plan.every((p) => p === 'starting') ? 'training' : phase)
+          continue
         }
         kills[phase]++
         total++
@@ -185,7 +200,8 @@ describe.skipIf(!haveData)('runs under faults (real workers, real database)', ()
       await service.shutdown({ stopWorkers: true })
       console.log(`(a) ${total} kills: ${JSON.stringify(kills)}`)
       expect(total).toBe(20)
-      expect(kills.checkpointed).toBeGreaterThan(0)
+      expect(kills.checkpointed).toBe(4)
+      expect(kills.starting).toBeGreaterThan(0)
       for (const run of runs) expectIntact(store, run)
       // The runs were resumed from their logs and checkpoints, not merely restarted.
       expect(runs.reduce((n, r) => n + events(r).filter((e) => e.type === 'resumed').length, 0)).toBeGreaterThan(0)

@@ -1,7 +1,8 @@
 /** Synthetic runs for the store tests and the bench: events as a search worker would write them. */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { afterAll } from 'vitest'
 import type { RunEvent, RunEventBody } from '../../src/core/events'
 import type { NewRun } from '../../src/main/store'
 
@@ -17,8 +18,16 @@ export const OPS = [
 ]
 export const EDGES = 14
 
+const dirs: string[] = []
+afterAll(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+
+/** A fresh temp folder, removed after the test file. */
 export function tmpDir(): string {
-  return mkdtempSync(join(tmpdir(), 'hdarts-store-'))
+  const d = mkdtempSync(join(tmpdir(), 'hdarts-store-'))
+  dirs.push(d)
+  return d
 }
 
 export const CONFIG = {

@@ -4,11 +4,12 @@ import { expandGrid, GridError, type GridSpec, parseGrid } from '../../main/runs
 import { cancelRun, RunStateError } from '../../main/runs/recovery'
 import { resolveConfig, RunInputError } from '../../main/runs/runDir'
 import type { RunService } from '../../main/runs/service'
-import { RUN_STATUSES, type RunStatus, type Store, StoreError } from '../../main/store'
+import { StoreError } from '../../main/store/errors'
+import type { Store } from '../../main/store/store'
+import { RUN_STATUSES, type RunStatus } from '../../main/store/types'
 import { type Command, intOption, type OptionSpec } from '../command'
 import { DB_OPTION, openDb } from '../db'
 import { CliError } from '../errors'
-import { runForeground } from '../foreground'
 import { readInput } from '../io'
 import { defaultRunsDir } from '../paths'
 import { runDetails, runJson, runsTable, runText } from '../runsView'
@@ -31,7 +32,7 @@ const RUNS_DIR_OPTION: OptionSpec = {
 
 /** Opens the database, runs `fn`, closes it; store and state errors are bad input (exit 2, one line). */
 async function withStore<T>(values: Values, fn: (store: Store) => T | Promise<T>): Promise<T> {
-  const store = openDb(values)
+  const store = await openDb(values)
   try {
     return await fn(store)
   } catch (err) {
@@ -133,6 +134,7 @@ function foregroundVerb(verb: 'resume' | 'retry'): Command {
       const maxParallel = values['max-parallel'] === undefined ? undefined : intOption(values, 'max-parallel', 1)
       return withStore(values, async (store) => {
         const runs = ids.map((id) => store.findRun(id)) // unknown ids fail before anything starts
+        const { runForeground } = await import('../foreground')
         return runForeground({
           store,
           runsDir: defaultRunsDir(),
@@ -202,16 +204,17 @@ export const runsGridCommand: Command = {
     const maxParallel = values['max-parallel'] === undefined ? undefined : intOption(values, 'max-parallel', 1)
     const runsDir = resolve((values['runs-dir'] as string | undefined) ?? defaultRunsDir())
     const extra = { dataDir: (values['data-dir'] as string | undefined) ?? null, download: values.download === true }
-    return withStore(values, (store) =>
-      runForeground({
+    return withStore(values, async (store) => {
+      const { runForeground } = await import('../foreground')
+      return runForeground({
         store,
         runsDir,
         maxParallel,
         all: false,
         json: values.json === true,
         setup: (service) => service.submitGrid(grid, extra).runs.map((r) => r.id),
-      }),
-    )
+      })
+    })
   },
 }
 

@@ -13,7 +13,7 @@ import { endedPatch, NO_AUTO_RESUME } from '../../main/runs/recovery'
 import { createRunDir, lastEvent, openRunDir, resolveConfig, RunInputError, type RunSpec } from '../../main/runs/runDir'
 import { WORKER_EXIT } from '../../main/runs/protocol'
 import { WorkerSession } from '../../main/runs/session'
-import type { Store } from '../../main/store'
+import type { Store } from '../../main/store/store'
 import type { Command } from '../command'
 import { DB_OPTION, openDb } from '../db'
 import { CliError } from '../errors'
@@ -234,7 +234,7 @@ export const searchCommand: Command = {
         throw new CliError('search: --resume takes no --preset, --dataset or --set (the run keeps its config)')
       const { dir, run } = openRun(values.resume as string)
       if (!existsSync(join(dir, EVENTS_FILE))) throw new CliError(`search --resume: ${dir} has no ${EVENTS_FILE}`)
-      const store = openDb(values)
+      const store = await openDb(values)
       try {
         register(store, dir, run)
         const last = lastEvent(join(dir, EVENTS_FILE))
@@ -268,7 +268,7 @@ export const searchCommand: Command = {
     }
     // Bad settings are reported before the database or any directory is touched.
     asCliInput('search', () => resolveConfig(specFromOptions(values)))
-    const store = openDb(values)
+    const store = await openDb(values)
     try {
       const { dir, run } = createRun(values, store)
       return await runWorker(store, dir, run, false, json)

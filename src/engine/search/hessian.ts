@@ -41,7 +41,9 @@ const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
  * piecewise smooth: a step that moves units across their kinks adds a spurious, asymmetric term that
  * does not shrink with the step (an exact, double-backprop Hessian has none). Measured on the tiny test
  * supernet, the FD Hessian is 92 % asymmetric (relative Frobenius norm) at 1e-3 and 1.2 % at 1e-4; float32
- * rounding of gradients of ~1e-2 stays far below that at 1e-4. METHODS.md §3.5 suggests 1e-3·‖α‖.
+ * rounding of gradients of ~1e-2 stays far below that at 1e-4. METHODS.md §3.5 suggests 1e-3·‖α‖. On
+ * bigger supernets (the quick preset) no step avoids the kinks: λ_max varies 10× with the step and the
+ * start vector there (docs/methods/r-darts.md); an exact fix needs HVPs with frozen activation patterns.
  */
 export const FD_STEP = 1e-4
 
@@ -87,7 +89,8 @@ export interface PowerOptions {
  */
 export function powerIteration(hvp: Hvp, n: number, opts: PowerOptions): { value: number; iterations: number } {
   const tol = opts.tol ?? 1e-3
-  const run = (op: Hvp): { value: number; iterations: number } => {
+  // `offset`: the shift added back, so the tolerance is relative to the eigenvalue reported.
+  const run = (op: Hvp, offset: number): { value: number; iterations: number } => {
     const rng = new Rng(opts.seed ?? 1)
     let v = Float64Array.from({ length: n }, () => rng.normal())
     let nv = norm(v)
@@ -98,7 +101,7 @@ export function powerIteration(hvp: Hvp, n: number, opts: PowerOptions): { value
       k += 1
       const hv = op(v)
       const next = dot(v, hv)
-      const converged = Math.abs(next - lambda) <= tol * Math.abs(next)
+      const converged = Math.abs(next - lambda) <= tol * Math.abs(next + offset)
       lambda = next
       nv = norm(hv)
       if (converged || nv === 0) break
@@ -106,10 +109,10 @@ export function powerIteration(hvp: Hvp, n: number, opts: PowerOptions): { value
     }
     return { value: lambda, iterations: k }
   }
-  const first = run(hvp)
+  const first = run(hvp, 0)
   if (!(first.value < 0)) return first
   const shift = first.value
-  const second = run((v) => hvp(v).map((x, i) => x - shift * v[i]!))
+  const second = run((v) => hvp(v).map((x, i) => x - shift * v[i]!), shift)
   return { value: second.value + shift, iterations: first.iterations + second.iterations }
 }
 

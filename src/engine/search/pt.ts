@@ -118,6 +118,8 @@ export class PtSelection {
   decisionsDone = 0
   order: PtState['order'] = { normal: { edges: [], nodes: [] }, reduce: { edges: [], nodes: [] } }
   log: LogRow[] = []
+  /** Seconds spent deciding in this process (the searcher keeps them out of its step-time average). */
+  decisionSeconds = 0
 
   constructor(
     readonly config: SearchConfig,
@@ -206,8 +208,10 @@ export class PtSelection {
     if (t >= this.tuneSteps) return false
     if (!this.started) this.start(s)
     while (this.decisionsDone < this.decisions && this.decisionStep(this.decisionsDone) <= t) {
+      const start = performance.now()
       this.decide(s, this.decisionsDone)
       this.decisionsDone += 1
+      this.decisionSeconds += (performance.now() - start) / 1000
     }
     return true
   }

@@ -183,11 +183,14 @@ export class Searcher {
   private async loop(hooks: SearchHooks, every: number): Promise<string | null> {
     while (!this.done) {
       const stepStart = performance.now()
+      const decided = this.pt?.decisionSeconds ?? 0
       const stepped = this.trainStep()
       if (stepped) {
         const sec = (performance.now() - stepStart) / 1000
         this.acc.seconds += sec
-        this.stepSecondsEma = this.stepSecondsEma ? 0.9 * this.stepSecondsEma + 0.1 * sec : sec
+        // DARTS-PT decisions inside the step are costed separately in the ETA.
+        const stepSec = sec - ((this.pt?.decisionSeconds ?? 0) - decided)
+        this.stepSecondsEma = this.stepSecondsEma ? 0.9 * this.stepSecondsEma + 0.1 * stepSec : stepSec
         const now = Date.now()
         if (now - this.lastProgress >= every || this.position.step === this.stepsPerEpoch) {
           this.lastProgress = now

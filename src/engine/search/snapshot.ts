@@ -105,7 +105,8 @@ export function takeSnapshot(s: Searcher, opts: { nested?: boolean } = {}): Snap
 
 /** Restores a snapshot into a freshly built searcher of the same configuration. Throws on any mismatch. */
 export function restoreSnapshot(s: Searcher, snap: Snapshot): void {
-  if (!READABLE_VERSIONS.includes(snap.meta.version)) throw new Error(`checkpoint format version ${snap.meta.version} is not supported`)
+  if (!READABLE_VERSIONS.includes(snap.meta.version))
+    throw new Error(`checkpoint format version ${snap.meta.version} is not supported`)
   const byName = new Map(snap.meta.tensors.map((t) => [t.name, t]))
   const read = (name: string, shape: readonly number[]): tf.Tensor => {
     const e = byName.get(name)

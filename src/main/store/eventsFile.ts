@@ -36,7 +36,8 @@ export function readEventsFrom(file: string, from: ReadPosition): EventsRead {
     const resume = from.offset > 0 && from.offset <= size && from.tail !== null && endsWith(fd, from.offset, from.tail)
     const base = resume ? from.offset : 0
     let line = resume ? from.line : 0
-    let tail = resume ? from.tail : null
+    const tail = resume ? from.tail : null
+    let lastLine = -1
     let offset = base
     const buf = Buffer.alloc(size - base)
     let got = 0
@@ -63,7 +64,7 @@ export function readEventsFrom(file: string, from: ReadPosition): EventsRead {
         lineOf.push(lineNo)
         offset = base + next
         line = lineNo
-        tail = fingerprint(buf.subarray(pos, next))
+        lastLine = pos
       } else if (text.trim()) {
         if (buf.toString('utf8', next, got).trim()) throw new StoreError(`${file}:${lineNo}: not a run event`)
         truncatedLine = true
@@ -71,7 +72,9 @@ export function readEventsFrom(file: string, from: ReadPosition): EventsRead {
       }
       pos = next
     }
-    return { events, lineOf, truncatedLine, fromStart: base === 0, offset, line, tail }
+    // Only the last line read is fingerprinted: hashing every line would double the cost of a big log.
+    const newTail = lastLine < 0 ? tail : fingerprint(buf.subarray(lastLine, offset - base))
+    return { events, lineOf, truncatedLine, fromStart: base === 0, offset, line, tail: newTail }
   } finally {
     closeSync(fd)
   }

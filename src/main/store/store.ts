@@ -10,7 +10,7 @@ import { EVENTS_FILE, RUN_FILE } from '../../core/run/runFile'
 import { decodeMatrix, decodeNumber, flattenParams } from './codec'
 import { openDatabase } from './db'
 import { StoreError } from './errors'
-import { readEventsFrom } from './eventsFile'
+import { readEventsFrom, type ReadPosition } from './eventsFile'
 import { Ingester } from './ingest'
 import {
   byRun,
@@ -236,8 +236,12 @@ export class Store {
         })
       }
       const pos = this.s.readPos!.get(run.id) as { run_dir: string; offset: number; line: number; tail: string | null }
+      const save = (p: ReadPosition): void => {
+        if (p.offset !== pos.offset || p.line !== pos.line || p.tail !== pos.tail || runDir !== pos.run_dir)
+          this.s.savePos!.run(runDir, p.offset, p.line, p.tail, run.id)
+      }
       if (!existsSync(eventsFile)) {
-        this.s.savePos!.run(runDir, pos.offset, pos.line, pos.tail, run.id)
+        save(pos)
         return { runId: run.id, added: 0, skipped: 0, deferred: 0, truncatedLine: false }
       }
       const read = readEventsFrom(eventsFile, pos)
@@ -249,7 +253,7 @@ export class Store {
         const line = read.lineOf[read.events.indexOf(res.firstDeferred)]
         throw new StoreError(`${eventsFile}:${line}: event seq ${res.firstDeferred.seq} does not follow the events before it`)
       }
-      this.s.savePos!.run(runDir, read.offset, read.line, read.tail, run.id)
+      save(read)
       return { runId: run.id, added: res.added, skipped: res.skipped, deferred: 0, truncatedLine: read.truncatedLine }
     })()
   }

@@ -180,7 +180,9 @@ describe('text and JSON forms', () => {
     const darts =
       "Genotype(normal=[('sep_conv_3x3', 0), ('sep_conv_3x3', 1)], normal_concat=[2], reduce=[('max_pool_3x3', 0), ('max_pool_3x3', 1)], reduce_concat=[2])"
     expect(parseAnyGenotypes(darts)[0]!.genotype.kind).toBe('darts')
-    expect(() => parseGenotypes(toHdartsText(G))).toThrow(/HDARTS motif genotype.*parseAnyGenotypes/)
+    expect(() => parseGenotypes(toHdartsText(G))).toThrow(
+      /^this is an HDARTS motif genotype \(HGenotype\), not a DARTS-space or NAS-Bench-201 cell$/,
+    )
   })
 })
 

@@ -3,7 +3,7 @@
 // hygiene, and a resume in the middle of the phase.
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import type { SearchConfig } from '../../../src/core/config/search'
+import { applyOverrides, ConfigError, PRESETS, type SearchConfig } from '../../../src/core/config/search'
 import type { RunEventBody } from '../../../src/core/events'
 import { parseGenotypes } from '../../../src/core/genotype/parse'
 import { Rng } from '../../../src/core/rng'
@@ -90,7 +90,9 @@ function signalNet(): Supernet {
         const n = x.shape[0]
         const f = tf.reshape(tf.mean(tf.reshape(x, [n, 2, 4, 2, 4]), [2, 4]), [n, 4])
         const w = tf.slice(mixing.normal, [SIGNAL_EDGE, SIGNAL_OP], [1, 1]).reshape([])
-        return tf.mul(tf.mul(f, tf.mul(weights[0]!, 10)), w) as tf.Tensor2D
+        // 0·Σ reduce keeps the reduce α on the tape (the α step differentiates both).
+        const zero = tf.mul(tf.sum(mixing.reduce), 0)
+        return tf.add(tf.mul(tf.mul(f, tf.mul(weights[0]!, 10)), w), zero) as tf.Tensor2D
       })
     },
   }
@@ -171,7 +173,7 @@ describe('DARTS-PT on the tiny search', () => {
 
   it('keeps the tensor count flat through decisions and tuning steps', () => {
     const s = tinySearch(PT)
-    for (let i = 0; i < 6; i++) s.trainStep() // the supernet epoch
+    while (s.trainStep()); // the supernet epoch
     s.endEpoch(() => {})
     s.trainStep() // first tuning step: the phase starts (SGD restarts) and decision 0 is made
     const n = tf.memory().numTensors
@@ -192,7 +194,9 @@ describe('DARTS-PT on the tiny search', () => {
     expect(part.reason).toBe('SIGTERM')
     expect(first.position).toEqual({ epoch: 1, step: 3 })
     expect(first.pt!.decisionsDone).toBe(2)
-    const snap = JSON.parse(JSON.stringify({ meta: takeSnapshot(first).meta })) as { meta: ReturnType<typeof takeSnapshot>['meta'] }
+    const snap = JSON.parse(JSON.stringify({ meta: takeSnapshot(first).meta })) as {
+      meta: ReturnType<typeof takeSnapshot>['meta']
+    }
     const data = takeSnapshot(first).data
     disposeSearch(first)
 
@@ -206,4 +210,68 @@ describe('DARTS-PT on the tiny search', () => {
     expect(ofType(rest.events, 'method').at(-1)!.matrices).toEqual(ofType(full.events, 'method').at(-1)!.matrices)
     disposeSearch(second)
   }, 180_000)
+})
+
+describe('DARTS-PT on NAS-Bench-201', () => {
+  it('decides every edge of the one cell type, with no topology phase, and ends with an NB201 string', async () => {
+    const rs = { kind: 'random' as const, epsilonMin: 0.03, epsilonMax: 0.3, steps: 7 }
+    const s = tinySearch({ ...PT, space: 'nb201', perturbation: rs })
+    expect([s.pt!.decisions, s.pt!.cells]).toEqual([6, ['normal']])
+    const { events } = await runAll(s)
+    expect(s.pt!.projection.fixed.normal.every((r) => r !== null && r.reduce((a, b) => a + b, 0) === 1)).toBe(true)
+    expect(s.pt!.projection.fixed.reduce.every((r) => r === null)).toBe(true)
+    const g = parseGenotype(s.finalGenotypeText())
+    expect(g.kind).toBe('nb201')
+    const last = ofType(events, 'method').at(-1)!
+    expect(Object.keys(last.matrices)).not.toContain('ptMaskReduce')
+    expect(last.scalars.epsilon).toBeGreaterThan(0)
+    disposeSearch(s)
+  }, 180_000)
+})
+
+describe('selection=pt and hessian.every=1 on every quick preset', () => {
+  const quick = PRESETS.filter((p) => p.name.endsWith('-quick'))
+  const refused: Record<string, RegExp> = {
+    'hdarts-quick': /DARTS-PT selection zeroes single ops of a mixed op; it is undefined for 'hierarchical'/,
+    'pr-darts-quick': /undefined for 'hard-concrete'/,
+  }
+
+  it('the presets that cannot take them are refused with the reason', () => {
+    for (const [name, why] of Object.entries(refused)) {
+      const c = quick.find((p) => p.name === name)!.config
+      expect(() => applyOverrides(c, ['selection=pt'])).toThrow(why)
+      expect(() => applyOverrides(c, ['selection=pt'])).toThrow(ConfigError)
+    }
+    const prDarts = quick.find((p) => p.name === 'pr-darts-quick')!.config
+    expect(() => applyOverrides(prDarts, ['hessian.every=1'])).toThrow(/λ_max .* undefined for 'hard-concrete'/)
+    const hdarts = quick.find((p) => p.name === 'hdarts-quick')!.config
+    expect(applyOverrides(hdarts, ['hessian.every=1']).hessian.every).toBe(1)
+  })
+
+  for (const preset of quick.filter((p) => !(p.name in refused)))
+    it(`${preset.name}: a supernet epoch with λ_max, then the PT phase, on the tiny search`, async () => {
+      const c = applyOverrides(preset.config, ['selection=pt', 'hessian.every=1'])
+      const s = tinySearch({
+        ...TINY,
+        method: c.method,
+        parametrization: c.parametrization,
+        regularization: c.regularization,
+        perturbation: { ...c.perturbation, steps: Math.min(2, c.perturbation.steps) },
+        unrolled: c.unrolled,
+        gates: c.gates,
+        sigmoid: c.sigmoid,
+        partialChannel: { ...c.partialChannel, K: 2 },
+        epochs: 1,
+        selection: 'pt',
+        pt: { interval: 0.1, lrFactor: 0.1, evalBatches: 1 },
+        hessian: { ...c.hessian, every: 1, iterations: 3 },
+      })
+      const { events } = await runAll(s)
+      expect(ofType(events, 'method')[0]!.scalars.lambdaMax).toBeGreaterThan(-Infinity)
+      expect(s.pt!.decisionsDone).toBe(s.pt!.decisions)
+      const g = parseGenotype(s.finalGenotypeText())
+      if (g.kind !== 'darts') throw new Error('expected a DARTS genotype')
+      for (const node of g.normal.nodes) expect(node).toHaveLength(2)
+      disposeSearch(s)
+    }, 180_000)
 })

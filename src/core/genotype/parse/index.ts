@@ -29,9 +29,7 @@ export function parseGenotypes(text: string, opts: { maxBytes?: number } = {}): 
   const { body, lines } = prepare(text, opts)
   switch (detectFormat(body)) {
     case 'hdarts':
-      throw new GenotypeError(
-        'this is an HDARTS motif genotype (HGenotype), not a DARTS-space cell; read it with parseAnyGenotypes',
-      )
+      throw new GenotypeError('this is an HDARTS motif genotype (HGenotype), not a DARTS-space or NAS-Bench-201 cell')
     case 'json':
       return parseJsonGenotypes(body, lines)
     case 'nb201':
