@@ -143,7 +143,7 @@ describe('DARTS-PT decisions', () => {
     if (g.kind === 'darts') expect(g.normal.nodes[1]).toContainEqual({ op: 'sep_conv_3x3', from: 0 })
     expect(ofType(events, 'genotype').at(-1)!.text).toBe(text)
     disposeSearch(s)
-  }, 120_000)
+  }, 600_000)
 })
 
 describe('DARTS-PT on the tiny search', () => {
@@ -169,7 +169,7 @@ describe('DARTS-PT on the tiny search', () => {
     expect(ofType(events, 'epoch')[1]!.lr).toBeCloseTo(s.pt!.lr(0), 12)
     expect(ofType(events, 'progress').length).toBeGreaterThan(0)
     disposeSearch(s)
-  }, 120_000)
+  }, 600_000)
 
   it('keeps the tensor count flat through decisions and tuning steps', () => {
     const s = tinySearch(PT)
@@ -232,8 +232,8 @@ describe('DARTS-PT on NAS-Bench-201', () => {
 describe('selection=pt and hessian.every=1 on every quick preset', () => {
   const quick = PRESETS.filter((p) => p.name.endsWith('-quick'))
   const refused: Record<string, RegExp> = {
-    'hdarts-quick': /DARTS-PT selection zeroes single ops of a mixed op; it is undefined for 'hierarchical'/,
-    'pr-darts-quick': /undefined for 'hard-concrete'/,
+    'hdarts-quick': /DARTS-PT selection .* not 'hierarchical'/,
+    'pr-darts-quick': /DARTS-PT selection .* not 'hard-concrete'/,
   }
 
   it('the presets that cannot take them are refused with the reason', () => {
