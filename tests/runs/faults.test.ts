@@ -29,7 +29,7 @@ const SEEDS = [0, 1, 2]
 const LONG = 900_000
 
 const root = mkdtempSync(join(tmpdir(), 'hdarts-faults-'))
-afterAll(() => rmSync(root, { recursive: true, force: true }))
+afterAll(() => rmSync(root, { recursive: true, force: true, maxRetries: 3 }))
 
 interface Result {
   genotype: string | null

@@ -496,7 +496,7 @@ export function incompatibility(c: SearchConfig): string | null {
   if (c.unrolled && (p === 'hierarchical' || p === 'hard-concrete' || c.alternation === 'epoch'))
     return `the second-order (unrolled) step needs per-step alternation of a deterministic mixture; use unrolled=false with '${p}'${c.alternation === 'epoch' ? ' and epoch alternation' : ''}`
   if (c.selection === 'pt' && !(simplex || p === 'sigmoid'))
-    return `DARTS-PT selection zeroes single ops of a mixed op; it is undefined for '${p}'`
+    return `DARTS-PT selection zeroes one op's mixing weight on a cell edge and keeps two inputs per node; it needs one weight per op and edge (softmax, partial-channel or sigmoid), not '${p}'`
   if ((c.hessian.earlyStop || c.hessian.ada) && c.hessian.every === 0)
     return `hessian.earlyStop and hessian.ada watch λ_max; set hessian.every to a positive number of epochs`
   if (c.hessian.every > 0 && p === 'hard-concrete')

@@ -225,7 +225,7 @@ describe('R-DARTS in the searcher', () => {
     expect(lambdas[1]).toBeUndefined()
     expect(lambdas[2]).toBeGreaterThan(0) // the last epoch
     ;[plain, watched].forEach(disposeSearch)
-  }, 120_000)
+  }, 600_000)
 
   it('early stopping ends the run with the genotype logged at the stop epoch, also after a resume', async () => {
     const s = inject(tinySearch(ES))
@@ -284,5 +284,5 @@ describe('R-DARTS in the searcher', () => {
     expect(epochsOf([...part.events, ...rest.events])).toEqual(epochsOf(events))
     expect(second.sgd.opts.weightDecay).toBe(3e-3)
     disposeSearch(second)
-  }, 240_000)
+  }, 900_000)
 })

@@ -169,7 +169,7 @@ describe('DARTS-PT on the tiny search', () => {
     expect(ofType(events, 'epoch')[1]!.lr).toBeCloseTo(s.pt!.lr(0), 12)
     expect(ofType(events, 'progress').length).toBeGreaterThan(0)
     disposeSearch(s)
-  }, 600_000)
+  }, 900_000)
 
   it('keeps the tensor count flat through decisions and tuning steps', () => {
     const s = tinySearch(PT)
