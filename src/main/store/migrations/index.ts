@@ -32,9 +32,12 @@ export function migrate(db: Database, file: string, target = SCHEMA_VERSION): vo
   MIGRATIONS.forEach((m, i) => {
     if (m.version !== i + 1) throw new Error(`migration ${m.name} is numbered ${m.version}, expected ${i + 1}`)
     if (m.version <= current || m.version > target) return
+    // IMMEDIATE takes the write lock first, and the version is read again under it: two processes
+    // opening a new database at once must not both apply the same migration.
     db.transaction(() => {
+      if (schemaVersion(db) >= m.version) return
       m.up(db)
       db.pragma(`user_version = ${m.version}`)
-    })()
+    }).immediate()
   })
 }
