@@ -16,7 +16,7 @@ export class ProgressView {
 
   constructor(
     private readonly out: NodeJS.WriteStream,
-    private readonly epochs: number,
+    private epochs: number,
   ) {}
 
   private get tty(): boolean {
@@ -31,6 +31,8 @@ export class ProgressView {
   }
 
   event(e: RunEvent): void {
+    // The worker counts the epochs it will run (DARTS-PT's tuning epochs come after the config's).
+    if (e.type === 'started') this.epochs = e.epochs
     if (e.type === 'progress') {
       const frac = e.step / Math.max(1, e.stepsPerEpoch)
       const width = 24
