@@ -1,4 +1,5 @@
 /** Synthetic runs for the store tests and the bench: events as a search worker would write them. */
+import { getPreset } from '../../src/core/config/search'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -30,36 +31,8 @@ export function tmpDir(): string {
   return d
 }
 
-export const CONFIG = {
-  method: 'darts',
-  dataset: 'cifar10',
-  trainPortion: 0.5,
-  limitPerHalf: null,
-  batchSize: 64,
-  epochs: 50,
-  C: 16,
-  layers: 8,
-  steps: 4,
-  multiplier: 4,
-  stemMultiplier: 3,
-  lr: 0.025,
-  lrMin: 0.001,
-  momentum: 0.9,
-  weightDecay: 0.0003,
-  gradClip: 5,
-  archLr: 0.0003,
-  archBeta1: 0.5,
-  archBeta2: 0.999,
-  archWeightDecay: 0.001,
-  unrolled: false,
-  alphaInit: 'randn1e-3',
-  scheduleConvention: 'darts',
-  imageSize: null,
-  augment: false,
-  cutout: 0,
-  seed: 0,
-  backend: 'auto',
-} as const
+/** DARTS's paper config (a run's stored config), with a fixed seed and no augmentation. */
+export const CONFIG = { ...getPreset('darts-1st').config, augment: false, seed: 0 }
 
 export function newRun(id: string, over: Partial<NewRun> = {}): NewRun {
   return {

@@ -10,7 +10,15 @@ import type { RunEvent } from '../../core/events'
 import { EVENTS_FILE, type RunFile, WORKER_LOG } from '../../core/run/runFile'
 import { ChildProcessLauncher } from '../../main/runs/launcher'
 import { endedPatch, NO_AUTO_RESUME } from '../../main/runs/recovery'
-import { createRunDir, lastEvent, openRunDir, resolveConfig, RunInputError, type RunSpec } from '../../main/runs/runDir'
+import {
+  createRunDir,
+  lastEvent,
+  newRunRow,
+  openRunDir,
+  resolveConfig,
+  RunInputError,
+  type RunSpec,
+} from '../../main/runs/runDir'
 import { WORKER_EXIT } from '../../main/runs/protocol'
 import { WorkerSession } from '../../main/runs/session'
 import type { Store } from '../../main/store/store'
@@ -57,18 +65,7 @@ function createRun(values: Record<string, unknown>, store: Store): { dir: string
     throw new CliError(`search: ${(err as Error).message}`, 1)
   }
   const { dir, run } = created
-  store.insertRun({
-    id: run.id,
-    experimentId: null,
-    runDir: dir,
-    kind: run.kind,
-    preset: run.preset,
-    method: run.config.method,
-    dataset: run.config.dataset,
-    seed: run.config.seed,
-    config: run.config,
-    status: 'queued',
-  })
+  store.insertRun(newRunRow(dir, run))
   return created
 }
 
@@ -80,18 +77,7 @@ function register(store: Store, dir: string, run: RunFile): void {
   if (store.getRun(run.id)) return
   if (existsSync(join(dir, EVENTS_FILE))) store.ingestRunDir(dir)
   if (store.getRun(run.id)) return
-  store.insertRun({
-    id: run.id,
-    experimentId: null,
-    runDir: dir,
-    kind: run.kind,
-    preset: run.preset,
-    method: run.config.method,
-    dataset: run.config.dataset,
-    seed: run.config.seed,
-    config: run.config,
-    status: 'queued',
-  })
+  store.insertRun(newRunRow(dir, run))
 }
 
 function runWorker(store: Store, dir: string, run: RunFile, resume: boolean, json: boolean): Promise<number> {

@@ -9,6 +9,7 @@ import { applyOverrides, ConfigError, getPreset, type SearchConfig } from '../..
 import type { RunEvent } from '../../core/events'
 import { CHECKPOINT_DIR, makeRunId, RUN_FILE, RUN_FILE_VERSION, type RunFile, runFileSchema } from '../../core/run/runFile'
 import { APP_VERSION } from '../../shared/app'
+import type { NewRun } from '../store'
 
 /** Bad input from the user (unknown preset, bad --set, missing data dir): the CLI exits 2 with the message. */
 export class RunInputError extends Error {
@@ -120,4 +121,25 @@ export function deleteRunDir(dir: string, id: string): boolean {
   }
   rmSync(resolve(dir), { recursive: true, force: true })
   return true
+}
+
+/** The database row of a run directory's run.json (queued; the caller may set experiment and priority). */
+export function newRunRow(
+  dir: string,
+  run: RunFile,
+  over: Pick<NewRun, 'experimentId' | 'priority'> = { experimentId: null },
+): NewRun {
+  const { config } = run
+  return {
+    id: run.id,
+    runDir: dir,
+    kind: run.kind,
+    preset: run.preset,
+    method: config.method,
+    dataset: config.dataset,
+    seed: config.seed,
+    config,
+    status: 'queued',
+    ...over,
+  }
 }

@@ -16,7 +16,7 @@ import type { WorkerLauncher } from './launcher'
 import { acquireServiceLock, type ServiceLock } from './lock'
 import { isWorkerOf } from './process'
 import { cancelRun, endedPatch, lostRunOutcome, outcomePatch, type RetryPolicy, RunStateError } from './recovery'
-import { createRunDir, deleteRunDir, openRunDir, resolveConfig, type RunSpec } from './runDir'
+import { createRunDir, deleteRunDir, newRunRow, openRunDir, resolveConfig, type RunSpec } from './runDir'
 import { type SessionEnd, WorkerSession } from './session'
 import { freeSlots, gpusFromEnv, type Slot, takeSlot } from './slots'
 import type { StopRequest } from './exitReason'
@@ -214,19 +214,7 @@ export class RunService extends EventEmitter<RunServiceEvents> {
   submit(spec: SubmitSpec): RunRow {
     const sets = spec.seed === undefined ? spec.sets : [...(spec.sets ?? []), `seed=${spec.seed}`]
     const { dir, run } = (this.opts.createRunFile ?? createRunDir)(this.opts.runsDir, { ...spec, sets })
-    this.opts.store.insertRun({
-      id: run.id,
-      experimentId: spec.experimentId ?? null,
-      runDir: dir,
-      kind: run.kind,
-      preset: run.preset,
-      method: run.config.method,
-      dataset: run.config.dataset,
-      seed: run.config.seed,
-      config: run.config,
-      priority: spec.priority ?? 0,
-      status: 'queued',
-    })
+    this.opts.store.insertRun(newRunRow(dir, run, { experimentId: spec.experimentId ?? null, priority: spec.priority ?? 0 }))
     this.owned.add(run.id)
     const row = this.mustGet(run.id)
     this.emit('run-updated', row)
