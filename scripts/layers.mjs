@@ -43,7 +43,7 @@ export const ALLOWED_PACKAGES = {
   worker: [NODE, TF, 'zod'],
   store: [NODE, 'better-sqlite3', 'zod'],
   main: [NODE, 'electron', 'zod'],
-  server: [NODE, 'zod'],
+  server: [NODE, 'ws', 'zod'],
   cli: [NODE, 'zod'],
   preload: ['electron'],
   renderer: ['react', 'react-dom', 'react-dom/*', 'react/*', 'recharts', '@xyflow/*', 'elkjs/*', '@dagrejs/*', 'zod'],

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { expandGrid, GridError, MAX_GRID_RUNS } from '../../src/main/runs/grid'
+import { expandGrid, GridError, MAX_GRID_RUNS } from '../../src/core/config/grid'
 import { resolveConfig } from '../../src/main/runs/runDir'
 import { ROOT } from '../cli/run'
 

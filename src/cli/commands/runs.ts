@@ -1,6 +1,6 @@
 /** `hdarts runs list|show|resume|retry|cancel|grid`: the run database on the command line (docs/runs.md). */
 import { resolve } from 'node:path'
-import { expandGrid, GridError, type GridSpec, parseGrid } from '../../main/runs/grid'
+import { expandGrid, GridError, type GridSpec, parseGrid } from '../../core/config/grid'
 import { cancelRun, RunStateError } from '../../main/runs/recovery'
 import { resolveConfig, RunInputError } from '../../main/runs/runDir'
 import type { RunService } from '../../main/runs/service'

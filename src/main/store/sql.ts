@@ -21,6 +21,9 @@ export const SQL = {
   runsByIds: `SELECT ${RUN_COLUMNS.replace(/(^|, )/g, '$1r.')} FROM json_each(@ids) AS j CROSS JOIN runs AS r ON r.id = j.value ORDER BY j.key`,
   paramsByIds: `SELECT r.id AS runId, p.key, p.value ${forIds('params', 'p')}`,
   tagsByIds: `SELECT r.id AS runId, t.key, t.value ${forIds('tags', 't')}`,
+  notesByIds: `SELECT r.id AS runId, n.text ${forIds('notes', 'n')}`,
+  /** Runs per experiment (the experiment list); walks the runs_experiment index. */
+  experimentRunCounts: `SELECT experiment_id AS id, count(*) AS runs FROM runs WHERE experiment_id IS NOT NULL GROUP BY experiment_id`,
   nextQueued: `SELECT ${RUN_COLUMNS} FROM runs WHERE status = 'queued' ORDER BY priority DESC, created_at LIMIT @limit`,
   alphaSnapshots: `SELECT ${MATRIX}, x.cell, x.ops_json ${forRun('alpha_snapshots', 'x')} ORDER BY x.epoch, x.cell`,
   alphaSnapshotsAt: `SELECT ${MATRIX}, x.cell, x.ops_json ${forRun('alpha_snapshots', 'x')} AND x.epoch = @epoch ORDER BY x.cell`,

@@ -132,7 +132,7 @@ export class Store {
 
   /** Registers a run and its flattened config as params. Throws StoreError if the id exists. */
   insertRun(r: NewRun): void {
-    this.db.transaction(() => this.insertRunTx(r))()
+    this.db.transaction(() => this.insertRunTx(r)).immediate()
   }
 
   private insertRunTx(r: NewRun): void {
@@ -207,7 +207,7 @@ export class Store {
 
   /** Applies events streamed from a worker; see docs/storage.md for the semantics. One transaction. */
   ingestEvents(runId: string, events: readonly RunEvent[]): IngestResult {
-    const { added, skipped, deferred } = this.db.transaction(() => this.ingester.apply(runId, events))()
+    const { added, skipped, deferred } = this.db.transaction(() => this.ingester.apply(runId, events)).immediate()
     return { added, skipped, deferred }
   }
 
@@ -220,42 +220,44 @@ export class Store {
     const run = readRunJson(join(dir, RUN_FILE))
     const runDir = resolve(dir)
     const eventsFile = join(dir, EVENTS_FILE)
-    return this.db.transaction((): IngestDirResult => {
-      if (!this.s.getRun!.get(run.id)) {
-        const { method, dataset, seed } = run.config
-        const createdAt = Date.parse(run.createdAt)
-        this.insertRunTx({
-          id: run.id,
-          experimentId: opts.experimentId ?? null,
-          runDir,
-          kind: run.kind,
-          preset: run.preset,
-          ...{ method, dataset, seed },
-          config: run.config,
-          createdAt: Number.isFinite(createdAt) ? createdAt : Date.now(),
-        })
-      }
-      const pos = this.s.readPos!.get(run.id) as { run_dir: string; offset: number; line: number; tail: string | null }
-      const save = (p: ReadPosition): void => {
-        if (p.offset !== pos.offset || p.line !== pos.line || p.tail !== pos.tail || runDir !== pos.run_dir)
-          this.s.savePos!.run(runDir, p.offset, p.line, p.tail, run.id)
-      }
-      if (!existsSync(eventsFile)) {
-        save(pos)
-        return { runId: run.id, added: 0, skipped: 0, deferred: 0, truncatedLine: false }
-      }
-      const read = readEventsFrom(eventsFile, pos)
-      const lastInFile = read.events.at(-1)?.seq ?? 0
-      // The directory is the source of truth: a log cut back (a resume that has not logged yet) cuts the index back.
-      if (read.fromStart) this.ingester.truncateTo(run.id, lastInFile)
-      const res = this.ingester.apply(run.id, read.events)
-      if (res.firstDeferred) {
-        const line = read.lineOf[read.events.indexOf(res.firstDeferred)]
-        throw new StoreError(`${eventsFile}:${line}: event seq ${res.firstDeferred.seq} does not follow the events before it`)
-      }
-      save(read)
-      return { runId: run.id, added: res.added, skipped: res.skipped, deferred: 0, truncatedLine: read.truncatedLine }
-    })()
+    return this.db
+      .transaction((): IngestDirResult => {
+        if (!this.s.getRun!.get(run.id)) {
+          const { method, dataset, seed } = run.config
+          const createdAt = Date.parse(run.createdAt)
+          this.insertRunTx({
+            id: run.id,
+            experimentId: opts.experimentId ?? null,
+            runDir,
+            kind: run.kind,
+            preset: run.preset,
+            ...{ method, dataset, seed },
+            config: run.config,
+            createdAt: Number.isFinite(createdAt) ? createdAt : Date.now(),
+          })
+        }
+        const pos = this.s.readPos!.get(run.id) as { run_dir: string; offset: number; line: number; tail: string | null }
+        const save = (p: ReadPosition): void => {
+          if (p.offset !== pos.offset || p.line !== pos.line || p.tail !== pos.tail || runDir !== pos.run_dir)
+            this.s.savePos!.run(runDir, p.offset, p.line, p.tail, run.id)
+        }
+        if (!existsSync(eventsFile)) {
+          save(pos)
+          return { runId: run.id, added: 0, skipped: 0, deferred: 0, truncatedLine: false }
+        }
+        const read = readEventsFrom(eventsFile, pos)
+        const lastInFile = read.events.at(-1)?.seq ?? 0
+        // The directory is the source of truth: a log cut back (a resume that has not logged yet) cuts the index back.
+        if (read.fromStart) this.ingester.truncateTo(run.id, lastInFile)
+        const res = this.ingester.apply(run.id, read.events)
+        if (res.firstDeferred) {
+          const line = read.lineOf[read.events.indexOf(res.firstDeferred)]
+          throw new StoreError(`${eventsFile}:${line}: event seq ${res.firstDeferred.seq} does not follow the events before it`)
+        }
+        save(read)
+        return { runId: run.id, added: res.added, skipped: res.skipped, deferred: 0, truncatedLine: read.truncatedLine }
+      })
+      .immediate()
   }
 
   // ── dashboard queries ────────────────────────────────────────────────────
@@ -377,6 +379,23 @@ export class Store {
     const num = this.num(runId)
     if (text === null) this.s.deleteNote!.run(num)
     else this.s.setNote!.run(num, text, Date.now())
+  }
+
+  /** Tags of many runs in one query (the run list): runId → key → value; runs without tags are absent. */
+  tagsOf(runIds: readonly string[]): Record<string, Record<string, string>> {
+    return byRun(this.s.tagsByIds!.all({ ids: JSON.stringify(runIds) }) as (KeyValue & { runId: string })[])
+  }
+
+  /** Notes of many runs in one query: runId → text; runs without a note are absent. */
+  notesOf(runIds: readonly string[]): Record<string, string> {
+    const rows = this.s.notesByIds!.all({ ids: JSON.stringify(runIds) }) as { runId: string; text: string }[]
+    return Object.fromEntries(rows.map((r) => [r.runId, r.text]))
+  }
+
+  /** Number of runs of every experiment that has any: experiment id → runs. */
+  experimentRunCounts(): Map<number, number> {
+    const rows = this.s.experimentRunCounts!.all() as { id: number; runs: number }[]
+    return new Map(rows.map((r) => [r.id, r.runs]))
   }
 
   note(runId: string): string | null {

@@ -1,0 +1,276 @@
+/**
+ * The one typed API between the renderer and the app (DESIGN.md §2): every operation the UI can ask
+ * for, its request schema (validated with zod by both transports, Electron IPC and `hdarts serve`'s
+ * HTTP), its response type, and the live events pushed to the UI. Nothing else is reachable.
+ */
+import { z } from 'zod'
+import { gridSpecSchema } from '../core/config/grid'
+import type { SearchConfig } from '../core/config/search'
+import type { RunEvent } from '../core/events'
+
+export const RUN_STATUSES = ['queued', 'running', 'paused', 'interrupted', 'finished', 'failed', 'cancelled'] as const
+export type RunStatus = (typeof RUN_STATUSES)[number]
+
+const runId = z.string().trim().min(1).max(200)
+const settings = z.array(z.string().max(500)).max(200)
+
+/** Request schemas, one per operation. Strict: unknown fields are refused. */
+export const apiRequests = {
+  /** Versions, paths and the devices the scheduler can use. */
+  'app.info': z.strictObject({}),
+  /** Every method preset with its config, and the help of every setting. */
+  'presets.list': z.strictObject({}),
+  /** Memory and time before launch, from the supernet's size and past runs' throughput. */
+  'runs.estimate': z.strictObject({ preset: z.string().min(1), sets: settings.default([]) }),
+  /** Queues a grid (methods × values × seeds) as one experiment; a single run is a 1×1×1 grid. */
+  'runs.launch': z.strictObject({
+    grid: gridSpecSchema,
+    backend: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+    priority: z.number().int().min(-100).max(100).default(0),
+  }),
+  'runs.list': z.strictObject({
+    query: z.string().max(200).optional(),
+    status: z.array(z.enum(RUN_STATUSES)).optional(),
+    experimentId: z.number().int().optional(),
+  }),
+  'runs.get': z.strictObject({ id: runId }),
+  /** The run's event log (its events.jsonl), from `afterSeq`, at most `limit` events. */
+  'runs.events': z.strictObject({
+    id: runId,
+    afterSeq: z.number().int().min(0).default(0),
+    limit: z.number().int().min(1).max(5000).default(500),
+  }),
+  'runs.pause': z.strictObject({ id: runId }),
+  'runs.resume': z.strictObject({ id: runId }),
+  'runs.cancel': z.strictObject({ id: runId }),
+  'runs.retry': z.strictObject({ id: runId }),
+  /** A new queued run from this run's config with `sets` applied on top. */
+  'runs.duplicate': z.strictObject({ id: runId, sets: settings.default([]) }),
+  /** Deleting is never implied: `confirm` must be true; `deleteFiles` also removes the run directory. */
+  'runs.delete': z.strictObject({ id: runId, confirm: z.literal(true), deleteFiles: z.boolean() }),
+  /** `value: null` removes the tag. */
+  'runs.tag': z.strictObject({ id: runId, key: z.string().trim().min(1).max(100), value: z.string().max(500).nullable() }),
+  'runs.note': z.strictObject({ id: runId, text: z.string().max(20_000).nullable() }),
+  /** Metric series of many runs at once (the dashboard), plus each run's flattened params. */
+  'runs.compare': z.strictObject({
+    ids: z.array(runId).min(1).max(500),
+    keys: z.array(z.string().min(1).max(100)).max(50).default(['valAcc', 'trainLoss', 'skipsNormal', 'skipsReduce']),
+  }),
+  'experiments.list': z.strictObject({}),
+  /** The published genotypes that ship with the app (resources/genotypes), as text. */
+  'genotypes.library': z.strictObject({}),
+} as const
+
+export type ApiOp = keyof typeof apiRequests
+export const API_OPS = Object.keys(apiRequests) as ApiOp[]
+/** What a caller passes (defaults may be left out). */
+export type ApiRequest<K extends ApiOp> = z.input<(typeof apiRequests)[K]>
+/** What a handler receives (defaults filled in). */
+export type ApiParsedRequest<K extends ApiOp> = z.output<(typeof apiRequests)[K]>
+
+// ── responses ──────────────────────────────────────────────────────────────
+
+export interface AppInfo {
+  readonly name: string
+  readonly version: string
+  readonly db: string
+  readonly runsDir: string
+  readonly cpuSlots: number
+  readonly gpus: readonly string[]
+  /** 'electron' in the desktop app, 'browser' against `hdarts serve`. */
+  readonly mode: 'electron' | 'browser'
+}
+
+export interface SettingHelp {
+  readonly key: string
+  /** One line from the method docs / schema description. */
+  readonly help: string
+}
+
+export interface PresetInfo {
+  readonly name: string
+  readonly summary: string
+  readonly config: SearchConfig
+}
+
+export interface PresetsResponse {
+  readonly presets: readonly PresetInfo[]
+  /** Every `--set` key with its help, in a stable order. */
+  readonly settings: readonly SettingHelp[]
+}
+
+export interface Estimate {
+  /** Supernet weights. */
+  readonly weights: number
+  /** Peak memory of one worker, bytes (a model, not a measurement). */
+  readonly memoryBytes: number
+  /** Whole-run wall time on one CPU slot, seconds; null when nothing similar has run yet. */
+  readonly seconds: number | null
+  /** How `seconds` was obtained, in a few words. */
+  readonly basis: string
+}
+
+export interface RunSummary {
+  readonly id: string
+  readonly experimentId: number | null
+  readonly preset: string | null
+  readonly method: string
+  readonly dataset: string
+  readonly seed: number
+  readonly status: RunStatus
+  readonly statusReason: string | null
+  readonly error: string | null
+  readonly backend: string | null
+  readonly device: string | null
+  readonly attempts: number
+  readonly createdAt: number
+  readonly startedAt: number | null
+  readonly endedAt: number | null
+  readonly epochsDone: number
+  readonly epochsTotal: number | null
+  /** 0..1; null before the first progress event. */
+  readonly progress: number | null
+  readonly etaSec: number | null
+  readonly bestValAcc: number | null
+  readonly lastValAcc: number | null
+  /** Skip connections of the latest genotype; null before the first epoch. */
+  readonly skipsNormal: number | null
+  readonly skipsReduce: number | null
+  readonly finalGenotype: string | null
+  readonly tags: Readonly<Record<string, string>>
+  readonly note: string | null
+}
+
+export interface MetricPoint {
+  readonly step: number
+  readonly value: number
+}
+
+export interface AlphaSnapshotDto {
+  readonly epoch: number
+  readonly cell: 'normal' | 'reduce'
+  readonly ops: readonly string[]
+  readonly matrix: number[][]
+}
+
+export interface RunDetail {
+  readonly run: RunSummary
+  readonly runDir: string
+  readonly config: Readonly<Record<string, unknown>>
+  readonly params: Readonly<Record<string, string>>
+  /** Every metric key of the run (epoch metrics, method scalars such as `lambdaMax`) by epoch. */
+  readonly metrics: Readonly<Record<string, readonly MetricPoint[]>>
+  readonly alphas: readonly AlphaSnapshotDto[]
+  readonly genotypes: readonly { readonly epoch: number; readonly text: string; readonly format: string | null }[]
+  readonly methodMatrices: readonly { readonly epoch: number; readonly name: string; readonly matrix: number[][] }[]
+  readonly checkpoints: readonly {
+    readonly epoch: number
+    readonly step: number
+    readonly file: string
+    readonly bytes: number
+    readonly reason: string
+    readonly time: number
+  }[]
+  readonly weights: number | null
+  readonly backendVersion: string | null
+}
+
+export interface CompareResponse {
+  readonly runs: readonly {
+    readonly run: RunSummary
+    readonly params: Readonly<Record<string, string>>
+    readonly latest: Readonly<Record<string, number>>
+    /** runId's series per requested key. */
+    readonly series: Readonly<Record<string, readonly MetricPoint[]>>
+    /** Search time in seconds (ended − started), null while running. */
+    readonly seconds: number | null
+  }[]
+}
+
+export interface ExperimentDto {
+  readonly id: number
+  readonly name: string
+  readonly createdAt: number
+  readonly runs: number
+}
+
+export interface LibraryGenotype {
+  readonly file: string
+  readonly name: string
+  readonly text: string
+}
+
+export interface ApiResponses {
+  'app.info': AppInfo
+  'presets.list': PresetsResponse
+  'runs.estimate': Estimate
+  'runs.launch': { readonly experimentId: number; readonly runIds: readonly string[] }
+  'runs.list': readonly RunSummary[]
+  'runs.get': RunDetail
+  'runs.events': { readonly events: readonly RunEvent[]; readonly lastSeq: number }
+  'runs.pause': RunSummary
+  'runs.resume': RunSummary
+  'runs.cancel': RunSummary
+  'runs.retry': RunSummary
+  'runs.duplicate': RunSummary
+  'runs.delete': { readonly id: string; readonly filesDeleted: boolean }
+  'runs.tag': RunSummary
+  'runs.note': RunSummary
+  'runs.compare': CompareResponse
+  'experiments.list': readonly ExperimentDto[]
+  'genotypes.library': readonly LibraryGenotype[]
+}
+
+// ── live events (app → UI) ─────────────────────────────────────────────────
+
+export type LiveEvent =
+  | { readonly type: 'run-updated'; readonly run: RunSummary }
+  | { readonly type: 'run-event'; readonly runId: string; readonly event: RunEvent }
+  | { readonly type: 'run-deleted'; readonly id: string }
+
+// ── errors and the client interface ────────────────────────────────────────
+
+export type ApiErrorCode = 'bad-request' | 'not-found' | 'conflict' | 'unauthorized' | 'internal'
+
+/** What a failed call rejects with, on both transports. `message` is one line meant for the user. */
+export class ApiError extends Error {
+  override name = 'ApiError'
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/** The wire form of a failure (HTTP body, IPC result). */
+export interface ApiFailure {
+  readonly error: { readonly code: ApiErrorCode; readonly message: string }
+}
+
+/** The renderer's view of the app, whichever transport carries it. */
+export interface ApiClient {
+  call<K extends ApiOp>(op: K, request: ApiRequest<K>): Promise<ApiResponses[K]>
+  /** Live events; returns the unsubscribe function. */
+  subscribe(listener: (event: LiveEvent) => void): () => void
+}
+
+/** Validates a request: the parsed value, or an ApiError('bad-request') naming the first bad field. */
+export function parseRequest<K extends ApiOp>(op: string, body: unknown): { op: K; request: ApiParsedRequest<K> } {
+  if (!Object.hasOwn(apiRequests, op)) throw new ApiError('not-found', `unknown operation '${op}'`)
+  const r = apiRequests[op as K].safeParse(body ?? {})
+  if (!r.success) {
+    const issue = r.error.issues[0]!
+    throw new ApiError('bad-request', `${op}: ${issue.path.join('.') || 'request'}: ${issue.message}`)
+  }
+  return { op: op as K, request: r.data as ApiParsedRequest<K> }
+}
+
+/** The per-action functions the preload exposes (`window.hdarts.api['runs.list'](req)` etc.). */
+export type PreloadApi = {
+  readonly [K in ApiOp]: (request: ApiRequest<K>) => Promise<ApiResponses[K] | ApiFailure>
+}
+
+/** IPC channel of an operation; the preload and main agree on it through this function only. */
+export const ipcChannel = (op: ApiOp): string => `api:${op}`
+export const LIVE_CHANNEL = 'api:live'
