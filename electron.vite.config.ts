@@ -9,8 +9,25 @@ const alias = {
 }
 
 export default defineConfig({
-  main: { resolve: { alias }, build: { rollupOptions: { input: resolve('src/main/index.ts') } } },
-  preload: { resolve: { alias }, build: { rollupOptions: { input: resolve('src/preload/index.ts') } } },
+  main: {
+    resolve: { alias },
+    build: {
+      rollupOptions: {
+        // The search worker is bundled next to main and forked as an Electron utility process.
+        input: { index: resolve('src/main/index.ts'), worker: resolve('src/worker/main.ts') },
+      },
+    },
+  },
+  preload: {
+    resolve: { alias },
+    build: {
+      rollupOptions: {
+        input: resolve('src/preload/index.ts'),
+        // A sandboxed preload cannot be an ES module.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
   renderer: {
     root: resolve('src/renderer'),
     resolve: { alias: { ...alias, '@renderer': resolve('src/renderer/src') } },

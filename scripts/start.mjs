@@ -1,41 +1,37 @@
 #!/usr/bin/env node
-// `npm start`. The desktop app (Electron shell, run launcher, dashboards) is not built yet, so this
-// says what exists today and runs it on the built-in genotype library instead of failing.
-import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync } from 'node:fs'
+// `npm start`: build, then open the desktop app; where Electron's binary is missing (it cannot be
+// downloaded offline), say so in one line and start browser mode (`hdarts serve`) instead.
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const electronBinary = () => {
-  const pathTxt = join(root, 'node_modules/electron/path.txt')
-  return existsSync(pathTxt) && existsSync(join(root, 'node_modules/electron/dist'))
+const port = process.env.HDARTS_PORT ?? '4317'
+
+/** The Electron executable if its binary is installed (node_modules/electron/path.txt names it), else null. */
+function electronBinary() {
+  const pkg = join(root, 'node_modules/electron')
+  const pathTxt = join(pkg, 'path.txt')
+  if (!existsSync(pathTxt)) return null
+  const exe = join(pkg, 'dist', readFileSync(pathTxt, 'utf8').trim())
+  return existsSync(exe) ? exe : null
 }
 
-console.log('HDARTS Studio 0.1.0')
-console.log(
-  electronBinary()
-    ? 'Electron is installed, but the desktop app is not part of this version yet; the command line below is what works today.'
-    : "Electron's binary is not installed here (it cannot be downloaded offline), and the desktop app is not part of this version yet; the command line below is what works today.",
-)
-console.log('\nBuilt-in genotype library (resources/genotypes), CIFAR-10 evaluation network, C=36, 20 cells:\n')
-const library = join(root, 'resources/genotypes')
-for (const file of readdirSync(library)
-  .filter((f) => f.endsWith('.py'))
-  .sort()) {
-  const r = spawnSync(process.execPath, [join(root, 'bin/hdarts.js'), 'genotype', 'params', join(library, file)], {
-    encoding: 'utf8',
-  })
-  if (r.status !== 0) {
-    process.stderr.write(r.stderr)
-    process.exit(r.status ?? 1)
-  }
-  // Skip each table's settings line after the first file: they are all the same.
-  process.stdout.write(`${file}\n${r.stdout.split('\n').slice(1).join('\n')}\n`)
+const build = spawnSync(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], {
+  cwd: root,
+  stdio: ['ignore', 'ignore', 'inherit'],
+})
+if (build.status !== 0) {
+  console.error('npm start: the build failed (see above)')
+  process.exit(build.status ?? 1)
 }
-console.log(`What works today (npx hdarts --help for all of it):
-  npx hdarts genotype params FILE|- [--channels 36] [--layers 20] [--classes 10] [--auxiliary] [--name NAME] [--json]
-  npx hdarts genotype convert FILE|- --to darts|json|nb201 [--name NAME]
-  npx hdarts search --preset darts-1st-quick      a DARTS search on Fashion-MNIST (about 13 minutes on 2 cores)
-  npx hdarts search --resume RUN_DIR              continue a stopped or crashed search
-  npm test        layer lint, typecheck, formatting and the test suite`)
+
+const exe = electronBinary()
+const child = exe
+  ? spawn(exe, [root], { cwd: root, stdio: 'inherit' })
+  : (console.log("Electron's binary is not installed here, so HDARTS Studio starts in browser mode; open the URL below."),
+    spawn(process.execPath, [join(root, 'bin/hdarts.js'), 'serve', '--port', port], { cwd: root, stdio: 'inherit' }))
+// Ctrl-C reaches the child through the terminal's process group; wait for it to shut down cleanly.
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => {})
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))

@@ -1,29 +1,97 @@
 /**
- * Electron main process: the thin shell around the app's services (DESIGN.md §2). It only opens the
- * window for now; the services (store, run queue, workers) arrive with the runs and app issues.
+ * Electron main process: a thin shell around the services (DESIGN.md §2). The store, the run queue and
+ * the API backend are the same plain-TypeScript classes `hdarts serve` uses; only the window, IPC, the
+ * app:// protocol and utility-process workers are Electron's.
  */
-import { join } from 'node:path'
-import { app, BrowserWindow } from 'electron'
+import { mkdirSync } from 'node:fs'
+import { homedir, platform } from 'node:os'
+import { join, resolve } from 'node:path'
+import { app, BrowserWindow, session, shell } from 'electron'
+import { appHome } from '../core/appHome'
+import { APP_NAME } from '../shared/app'
+import { AppService } from './app'
+import { registerIpc } from './electron/ipc'
+import { registerSchemePrivileges, serveBundle } from './electron/protocol'
+import { APP_ENTRY } from './electron/security'
+import { UtilityProcessLauncher } from './electron/utilityLauncher'
+import { RunService } from './runs/service'
+import { openStore } from './store'
+import { defaultDbPath } from './store/paths'
 
-function createWindow(): void {
+const devUrl = process.env.ELECTRON_RENDERER_URL
+registerSchemePrivileges()
+
+// The same defaults as the CLI, so `hdarts runs list` and the app see the same runs.
+const dbPath = resolve(defaultDbPath(process.env, platform(), homedir()))
+const runsDir = resolve(process.env.HDARTS_RUNS_DIR ?? join(appHome(process.env, platform(), homedir()), 'runs'))
+
+function createWindow(): BrowserWindow {
   const win = new BrowserWindow({
-    width: 1280,
-    height: 800,
-    title: 'HDARTS Studio',
+    width: 1440,
+    height: 900,
+    minWidth: 960,
+    minHeight: 600,
+    title: APP_NAME,
+    show: false,
     webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.mjs'),
+      preload: join(import.meta.dirname, '../preload/index.cjs'),
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
+      webSecurity: true,
     },
   })
-  // Deny navigation and new windows: the renderer is a single page and never leaves it.
-  win.webContents.on('will-navigate', (e) => e.preventDefault())
-  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }))
-  const devUrl = process.env.ELECTRON_RENDERER_URL
-  if (devUrl) void win.loadURL(devUrl)
-  else void win.loadFile(join(import.meta.dirname, '../renderer/index.html'))
+  win.once('ready-to-show', () => win.show())
+  void win.loadURL(devUrl ?? APP_ENTRY)
+  return win
 }
 
-void app.whenReady().then(createWindow)
+async function boot(): Promise<void> {
+  mkdirSync(runsDir, { recursive: true })
+  const store = openStore(dbPath)
+  // electron-vite bundles src/worker/main.ts next to this file (electron.vite.config.ts).
+  const service = new RunService({ store, launcher: new UtilityProcessLauncher(join(import.meta.dirname, 'worker.js')), runsDir })
+  const backend = new AppService({
+    store,
+    service,
+    runsDir,
+    dbPath,
+    mode: 'electron',
+    libraryDir: join(app.getAppPath(), 'resources/genotypes'),
+  })
+  serveBundle(join(import.meta.dirname, '../renderer'))
+  const unregister = registerIpc(backend, devUrl)
+  service.start()
+  createWindow()
+
+  let quitting = false
+  app.on('before-quit', (e) => {
+    if (quitting) return
+    e.preventDefault()
+    quitting = true
+    // Workers checkpoint and their runs go back to the queue, to continue on the next start.
+    void service.shutdown({ stopWorkers: true }).finally(() => {
+      unregister()
+      store.close()
+      app.exit(0)
+    })
+  })
+}
+
+// Deny what a research tool never needs: permissions, navigation away, new windows (links open in the browser).
+app.on('web-contents-created', (_e, contents) => {
+  contents.on('will-navigate', (e) => e.preventDefault())
+  contents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https://')) void shell.openExternal(url)
+    return { action: 'deny' }
+  })
+})
+
+void app.whenReady().then(async () => {
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
+  await boot()
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow()
+  })
+})
 app.on('window-all-closed', () => app.quit())

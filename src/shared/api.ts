@@ -7,6 +7,7 @@ import { z } from 'zod'
 import { gridSpecSchema } from '../core/config/grid'
 import type { SearchConfig } from '../core/config/search'
 import type { RunEvent } from '../core/events'
+import { API_OP_NAMES, type ApiOpName } from './ops'
 
 export const RUN_STATUSES = ['queued', 'running', 'paused', 'interrupted', 'finished', 'failed', 'cancelled'] as const
 export type RunStatus = (typeof RUN_STATUSES)[number]
@@ -62,7 +63,11 @@ export const apiRequests = {
 } as const
 
 export type ApiOp = keyof typeof apiRequests
-export const API_OPS = Object.keys(apiRequests) as ApiOp[]
+export const API_OPS: readonly ApiOp[] = API_OP_NAMES
+// Compile-time check that ops.ts (read by the preload) lists exactly the ops that have schemas.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never
+const opsMatch: Same<ApiOp, ApiOpName> = true
+void opsMatch
 /** What a caller passes (defaults may be left out). */
 export type ApiRequest<K extends ApiOp> = z.input<(typeof apiRequests)[K]>
 /** What a handler receives (defaults filled in). */
@@ -271,6 +276,4 @@ export type PreloadApi = {
   readonly [K in ApiOp]: (request: ApiRequest<K>) => Promise<ApiResponses[K] | ApiFailure>
 }
 
-/** IPC channel of an operation; the preload and main agree on it through this function only. */
-export const ipcChannel = (op: ApiOp): string => `api:${op}`
-export const LIVE_CHANNEL = 'api:live'
+export { ipcChannel, LIVE_CHANNEL } from './ops'

@@ -15,7 +15,7 @@ import { buildSearch } from '../engine/search/session'
 import { restoreSnapshot, takeSnapshot } from '../engine/search/snapshot'
 import { CheckpointError, readCheckpoint, writeCheckpoint } from './checkpoint'
 import { EventLog, readEvents } from './eventLog'
-import { WORKER_EXIT, type WorkerMessage } from './protocol'
+import { toParent, WORKER_EXIT } from './protocol'
 
 class BadInput extends Error {}
 
@@ -59,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
   const log = new EventLog(join(dir, EVENTS_FILE), resume ? { truncateAfterSeq: eventSeq } : {})
   const emit = (body: RunEventBody): void => {
     const event = log.append(body)
-    if (process.send) process.send({ type: 'event', event } satisfies WorkerMessage)
+    toParent({ type: 'event', event })
   }
   activeEmit = emit
 
@@ -142,7 +142,7 @@ function fail(err: unknown): number {
   console.error(`[worker ${process.pid}] ${bad ? message : (e.stack ?? message)}`)
   try {
     if (activeEmit) activeEmit({ type: 'failed', reason: oom ? 'out-of-memory' : bad ? 'bad-input' : 'error', message })
-    else process.send?.({ type: 'fatal', reason: bad ? 'bad-input' : 'error', message } satisfies WorkerMessage)
+    else toParent({ type: 'fatal', reason: bad ? 'bad-input' : 'error', message })
   } catch {
     // the event log itself may be what failed
   }

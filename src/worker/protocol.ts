@@ -9,3 +9,15 @@ export type ParentMessage = { readonly type: 'stop' }
 
 /** Exit codes: 0 finished, 1 error, 2 bad input (config, dataset, checkpoint), 75 stopped after a checkpoint. */
 export const WORKER_EXIT = { finished: 0, error: 1, badInput: 2, stopped: 75 } as const
+
+/** Electron's utility processes talk through `process.parentPort`; Node's forked children through `process.send`. */
+interface ParentPort {
+  postMessage(message: unknown): void
+}
+
+/** Sends a message to whichever parent started this worker; a no-op when run by hand. */
+export function toParent(message: WorkerMessage): void {
+  const port = (process as { parentPort?: ParentPort }).parentPort
+  if (port) port.postMessage(message)
+  else process.send?.(message)
+}

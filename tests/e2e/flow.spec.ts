@@ -1,0 +1,75 @@
+/**
+ * The issue's whole story in a real browser (Debian's Chromium) against a real `hdarts serve`, database
+ * and search workers: launch a 2-method × 2-seed grid, watch it live, open a run and scrub its epochs,
+ * diff two discovered cells, compare the methods with mean ± std. Screenshots go to test-results/e2e.
+ */
+import { expect, type Page, test } from '@playwright/test'
+import { serverState, TINY } from './server'
+
+const METHODS = ['darts-1st-quick', 'darts-2nd-quick']
+const shot = (page: Page, name: string) => page.screenshot({ path: `test-results/e2e/screens/${name}.png`, fullPage: true })
+
+test.describe.configure({ mode: 'serial' })
+
+test('launch a 2 × 2 grid, watch it, inspect and diff cells, compare methods', async ({ page }) => {
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(e.message))
+  const { url } = serverState()
+  await page.goto(url)
+  await expect(page.getByTestId('nav-runs')).toBeVisible()
+
+  // Launch: two presets, seeds 0 and 1, tiny settings for every run.
+  await page.getByTestId('nav-launch').click()
+  for (const m of METHODS) await page.locator(`[data-testid="preset-option"][data-preset="${m}"]`).click()
+  await page.getByTestId('launch-seeds').fill('0,1')
+  await page.getByTestId('launch-sets').fill(TINY.join('\n'))
+  await expect(page.getByTestId('launch-count')).toContainText('4 runs')
+  await expect(page.getByTestId('launch-estimate')).toBeVisible()
+  await shot(page, '1-launcher')
+  await page.getByTestId('launch-submit').click()
+
+  // Runs table: four rows, live progress, then all finished.
+  const rows = page.getByTestId('run-row')
+  await expect(rows).toHaveCount(4)
+  await expect(page.locator('[data-testid="run-row"][data-status="running"]').first()).toBeVisible({ timeout: 120_000 })
+  await shot(page, '2-runs-live')
+  await expect(page.locator('[data-testid="run-row"][data-status="finished"]')).toHaveCount(4, { timeout: 540_000 })
+  await shot(page, '3-runs-finished')
+
+  // Run view: charts, heatmaps, the genotype; scrubbing to epoch 0 changes the label.
+  const ids = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-run-id')!))
+  await rows.first().click()
+  await expect(page.getByTestId('run-view')).toHaveAttribute('data-status', 'finished')
+  await expect(page.getByTestId('chart-valAcc')).toBeVisible()
+  await expect(page.getByTestId('alpha-heatmap')).toHaveCount(2)
+  await expect(page.getByTestId('genotype-text')).toContainText('Genotype(')
+  const scrubber = page.getByTestId('epoch-scrubber')
+  await scrubber.fill('0')
+  await expect(page.getByTestId('epoch-label')).toContainText('epoch 0')
+  await expect(page.getByTestId('event-log')).toBeVisible()
+  await shot(page, '4-run-view')
+
+  // Cell viewer: the final cells of two runs, then their diff.
+  await page.goto(`${new URL(url).origin}/#/cells?a=${ids[0]}&b=${ids[2]}`)
+  await expect(page.getByTestId('cells-page')).toBeVisible()
+  await expect(page.locator('[data-testid="cell-svg"]').first()).toBeVisible()
+  await expect(page.locator('[data-testid="cell-edge"]').first()).toBeVisible()
+  await page.getByTestId('diff-toggle').click()
+  await expect(page.getByTestId('diff-summary')).toContainText(/\d+ added/)
+  await expect(page.getByTestId('diff-summary')).toContainText(/\d+ removed/)
+  await shot(page, '5-cell-diff')
+
+  // Compare: select all four in the table, group by method, mean ± std and a p-value column.
+  await page.getByTestId('nav-runs').click()
+  for (const box of await page.getByTestId('run-select').all()) await box.check()
+  await page.getByTestId('compare-selected').click()
+  await expect(page.getByTestId('compare-page')).toBeVisible()
+  await page.getByTestId('group-by').selectOption('preset')
+  const summary = page.getByTestId('summary-row')
+  await expect(summary).toHaveCount(2)
+  await expect(summary.first().locator('[data-metric="valAcc"]')).toContainText('±')
+  await expect(page.getByTestId('band-chart-valAcc')).toBeVisible()
+  await shot(page, '6-compare')
+
+  expect(errors).toEqual([])
+})
