@@ -8,13 +8,16 @@ import { afterAll } from 'vitest'
 export const ROOT = join(import.meta.dirname, '../..')
 export const FIXTURES = join(ROOT, 'tests/fixtures/genotypes')
 
-// Commands that touch the run database (search, runs) must never write to the developer's own: every
-// process a test file starts inherits a throwaway $HDARTS_DB unless the test passes --db.
+// Commands that touch the run database or create runs (search, runs) must never write to the
+// developer's own: every process a test file starts inherits a throwaway $HDARTS_DB and
+// $HDARTS_RUNS_DIR unless the test passes --db / --runs-dir.
 if (!process.env.HDARTS_DB) {
   const dir = mkdtempSync(join(tmpdir(), 'hdarts-test-db-'))
   process.env.HDARTS_DB = join(dir, 'hdarts.db')
+  process.env.HDARTS_RUNS_DIR = join(dir, 'runs')
   afterAll(() => {
     delete process.env.HDARTS_DB
+    delete process.env.HDARTS_RUNS_DIR
     rmSync(dir, { recursive: true, force: true, maxRetries: 3 })
   })
 }

@@ -1,20 +1,18 @@
-/** `hdarts runs list|show|resume|retry|cancel|grid`: the run database on the command line (docs/runs.md). */
+/** `hdarts runs list|show|resume|retry|cancel|duplicate|delete|tag|grid`: the run database on the command line (docs/runs.md). */
 import { resolve } from 'node:path'
 import { expandGrid, GridError, type GridSpec, parseGrid } from '../../core/config/grid'
-import { cancelRun, RunStateError } from '../../main/runs/recovery'
+import { cancelRun } from '../../main/runs/recovery'
 import { resolveConfig, RunInputError } from '../../main/runs/runDir'
 import type { RunService } from '../../main/runs/service'
-import { StoreError } from '../../main/store/errors'
-import type { Store } from '../../main/store/store'
 import { RUN_STATUSES, type RunStatus } from '../../main/store/types'
 import { type Command, intOption, type OptionSpec } from '../command'
-import { DB_OPTION, openDb } from '../db'
+import { type Values, withStore } from './runsStore'
+import { runsDeleteCommand, runsDuplicateCommand, runsTagCommand } from './runsEdit'
+import { DB_OPTION } from '../db'
 import { CliError } from '../errors'
 import { readInput } from '../io'
 import { defaultRunsDir } from '../paths'
 import { runDetails, runJson, runsTable, runText } from '../runsView'
-
-type Values = Record<string, string | boolean | string[] | undefined>
 
 const JSON_OPTION: OptionSpec = { type: 'boolean', help: 'print one JSON document on stdout' }
 const PARALLEL_OPTION: OptionSpec = {
@@ -28,19 +26,6 @@ const RUNS_DIR_OPTION: OptionSpec = {
   value: 'DIR',
   help: 'where new run directories go',
   default: '$HDARTS_RUNS_DIR or the app-data folder',
-}
-
-/** Opens the database, runs `fn`, closes it; store and state errors are bad input (exit 2, one line). */
-async function withStore<T>(values: Values, fn: (store: Store) => T | Promise<T>): Promise<T> {
-  const store = await openDb(values)
-  try {
-    return await fn(store)
-  } catch (err) {
-    if (err instanceof StoreError || err instanceof RunStateError || err instanceof RunInputError) throw new CliError(err.message)
-    throw err
-  } finally {
-    store.close()
-  }
 }
 
 const print = (values: Values, json: unknown, text: string): void => {
@@ -224,5 +209,8 @@ export const RUNS_COMMANDS: readonly Command[] = [
   runsResumeCommand,
   runsRetryCommand,
   runsCancelCommand,
+  runsDuplicateCommand,
+  runsDeleteCommand,
+  runsTagCommand,
   runsGridCommand,
 ]
