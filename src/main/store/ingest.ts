@@ -10,6 +10,9 @@ import { StoreError } from './errors'
 import { RowBuffer } from './rowBuffer'
 import type { IngestResult, RunStatus } from './types'
 
+/** Status reasons the service writes while a worker is being stopped; its own events must not undo them. */
+const STOPPING_REASONS = new Set(['pausing', 'cancelling'])
+
 /** Metric keys written for each 'epoch' event (step = epoch). */
 export const EPOCH_KEYS = [
   'lr',
@@ -222,8 +225,11 @@ export class Ingester {
         } else {
           this.s.resume!.run(num, seq, time, toNumber(e.discardedAfterSeq), int(e.epoch), int(e.step), e.backend?.name ?? null)
         }
-        sum.status = 'running'
-        sum.status_reason = null
+        // A stop asked for before the worker announced itself (pausing, cancelling) still stands.
+        if (!STOPPING_REASONS.has(sum.status_reason ?? '')) {
+          sum.status = 'running'
+          sum.status_reason = null
+        }
         sum.error = null
         sum.ended_at = null
         sum.started_at ??= time
