@@ -1,14 +1,7 @@
-/** Messages between a search worker and its parent (the CLI, `hdarts serve` or Electron main). */
-import type { RunEvent } from '../core/events'
+/** The worker's side of the protocol (src/shared/workerProtocol.ts): how it reaches its parent. */
+import type { WorkerMessage } from '../shared/workerProtocol'
 
-export type WorkerMessage =
-  | { readonly type: 'event'; readonly event: RunEvent }
-  /** A failure before the event log is open (e.g. a damaged checkpoint): nothing was written to the run. */
-  | { readonly type: 'fatal'; readonly reason: 'bad-input' | 'error'; readonly message: string }
-export type ParentMessage = { readonly type: 'stop' }
-
-/** Exit codes: 0 finished, 1 error, 2 bad input (config, dataset, checkpoint), 75 stopped after a checkpoint. */
-export const WORKER_EXIT = { finished: 0, error: 1, badInput: 2, stopped: 75 } as const
+export { type ParentMessage, WORKER_EXIT, type WorkerMessage } from '../shared/workerProtocol'
 
 /** Electron's utility processes talk through `process.parentPort`; Node's forked children through `process.send`. */
 interface ParentPort {
