@@ -6,6 +6,7 @@ import { type Command, helpText, parseCommandArgs } from './command'
 import { convertCommand, paramsCommand } from './commands/genotype'
 import { RUNS_COMMANDS } from './commands/runs'
 import { searchCommand } from './commands/search'
+import { serveCommand } from './commands/serve'
 import { CliError } from './errors'
 
 interface Group {
@@ -22,6 +23,7 @@ const GROUPS: readonly Group[] = [
     summary: 'convert genotypes between formats; count parameters and FLOPs',
     commands: [convertCommand, paramsCommand],
   },
+  { name: 'serve', summary: 'serve the app in a browser (HTTP API, live events, UI)', commands: [serveCommand] },
 ]
 
 const VERSION = '0.1.0'
@@ -34,16 +36,7 @@ function topHelp(): string {
     '',
     'Commands:',
   ]
-  for (const g of GROUPS)
-    for (const c of g.commands)
-      lines.push(
-        `  ${c.usage
-          .replace(/^hdarts /, '')
-          .split(' ')
-          .slice(0, 2)
-          .join(' ')
-          .padEnd(20)}${c.summary}`,
-      )
+  for (const g of GROUPS) for (const c of g.commands) lines.push(`  ${c.name.padEnd(20)}${c.summary}`)
   lines.push(
     '',
     "Run 'hdarts <command> --help' for a command's options.",

@@ -163,7 +163,7 @@ export interface RunDetail {
   readonly runDir: string
   readonly config: Readonly<Record<string, unknown>>
   readonly params: Readonly<Record<string, string>>
-  /** Every metric key of the run (epoch metrics, method scalars such as `lambdaMax`) by epoch. */
+  /** Every metric key of the run by epoch: epoch metrics (`valAcc`, …) and method scalars prefixed `m.` (`m.lambdaMax`). NaN/±Inf arrive as null over HTTP. */
   readonly metrics: Readonly<Record<string, readonly MetricPoint[]>>
   readonly alphas: readonly AlphaSnapshotDto[]
   readonly genotypes: readonly { readonly epoch: number; readonly text: string; readonly format: string | null }[]

@@ -181,7 +181,7 @@ function runWorker(store: Store, dir: string, run: RunFile, resume: boolean, jso
 
 export const searchCommand: Command = {
   name: 'search',
-  summary: 'Run an architecture search (DARTS first/second order) in a worker process.',
+  summary: 'Run an architecture search (any method preset; see --help) in a worker process, registered in the run database.',
   usage:
     'hdarts search --preset NAME [--dataset ID] [--data-dir DIR] [--set key=value ...] [--runs-dir DIR] [--backend NAME] [--db FILE] [--json] | --resume RUN_DIR [--db FILE]',
   description:
