@@ -1,13 +1,61 @@
+/** The shell: header (nav, connection, theme, version), keyboard shortcuts and the routes. */
+import type { ApiClient } from '../../shared/api'
 import { APP_NAME, APP_VERSION } from '../../shared/app'
+import { ApiProvider } from './api/context'
+import { Header } from './components/common/Header'
+import { Empty } from './components/common/States'
+import { ToastProvider } from './components/common/Toast'
+import { useShortcuts } from './components/common/useShortcuts'
+import { CellsPage } from './pages/cells/CellsPage'
+import { ComparePage } from './pages/compare/ComparePage'
+import { LaunchPage } from './pages/launch/LaunchPage'
+import { RunPage } from './pages/run/RunPage'
+import { RunsPage } from './pages/runs/RunsPage'
+import { Link, useRoute } from './router'
 
-/** Placeholder shell until the run launcher and dashboards land; it says so rather than pretending. */
-export function App() {
+export function App({ client }: { client: ApiClient }) {
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', padding: 24 }}>
-      <h1>
-        {APP_NAME} {APP_VERSION}
-      </h1>
-      <p>The desktop views are not built yet. Use the command line: npx hdarts --help</p>
-    </main>
+    <ApiProvider client={client}>
+      <ToastProvider>
+        <Shell />
+      </ToastProvider>
+    </ApiProvider>
+  )
+}
+
+function Shell() {
+  useShortcuts()
+  const { path } = useRoute()
+  return (
+    <div className="app">
+      <a
+        className="visually-hidden"
+        href="#/"
+        onClick={(e) => {
+          // Hash routing: move focus instead of following the link.
+          e.preventDefault()
+          document.getElementById('main')?.focus()
+        }}
+      >
+        Skip to content
+      </a>
+      <Header appName={APP_NAME} version={APP_VERSION} />
+      <main className="main" id="main" tabIndex={-1}>
+        <Page path={path} />
+      </main>
+    </div>
+  )
+}
+
+function Page({ path }: { path: string }) {
+  if (path === '/runs') return <RunsPage />
+  if (path.startsWith('/runs/')) return <RunPage id={path.slice('/runs/'.length)} />
+  if (path === '/launch') return <LaunchPage />
+  if (path === '/cells') return <CellsPage />
+  if (path === '/compare') return <ComparePage />
+  return (
+    <Empty title="Page not found" action={<Link to="/runs">Back to runs</Link>}>
+      No view at <span className="mono">{path}</span>.
+    </Empty>
   )
 }

@@ -1,0 +1,33 @@
+/** State of one genotype pane (A or B): its text, where the text came from and which named genotype is chosen. */
+import type { PaneSource } from '../../shape/cells'
+
+export interface PaneState {
+  readonly text: string
+  readonly source: PaneSource['kind']
+  /** Shown under the textarea: the file name, run · epoch or library entry. */
+  readonly label: string
+  /** Chosen named genotype when the text holds several. */
+  readonly name: string | null
+  /** Set while the pane follows a run. */
+  readonly runId: string | null
+  /** Epoch of the run's genotype; null = final. */
+  readonly epoch: number | null
+  readonly libraryKey: string | null
+}
+
+export const emptyPane: PaneState = {
+  text: '',
+  source: 'text',
+  label: '',
+  name: null,
+  runId: null,
+  epoch: null,
+  libraryKey: null,
+}
+
+export const runPane = (runId: string, epoch: number | null = null): PaneState => ({
+  ...emptyPane,
+  source: 'run',
+  runId,
+  epoch,
+})
