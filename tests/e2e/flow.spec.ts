@@ -54,7 +54,10 @@ test('launch a 2 × 2 grid, watch it, inspect and diff cells, compare methods', 
   await expect(page.getByTestId('cells-page')).toBeVisible()
   await expect(page.locator('[data-testid="cell-svg"]').first()).toBeVisible()
   await expect(page.locator('[data-testid="cell-edge"]').first()).toBeVisible()
-  await page.getByTestId('diff-toggle').click()
+  // Opening two runs turns the diff on; off shows the plain cells, on again the marked edges.
+  await page.getByTestId('diff-toggle').uncheck()
+  await expect(page.getByTestId('diff-summary')).toHaveCount(0)
+  await page.getByTestId('diff-toggle').check()
   await expect(page.getByTestId('diff-summary')).toContainText(/\d+ added/)
   await expect(page.getByTestId('diff-summary')).toContainText(/\d+ removed/)
   await shot(page, '5-cell-diff')

@@ -1,17 +1,20 @@
 /** The shell: header (nav, connection, theme, version), keyboard shortcuts and the routes. */
+import { lazy, Suspense } from 'react'
 import type { ApiClient } from '../../shared/api'
 import { APP_NAME, APP_VERSION } from '../../shared/app'
 import { ApiProvider } from './api/context'
 import { Header } from './components/common/Header'
-import { Empty } from './components/common/States'
+import { Empty, Loading } from './components/common/States'
 import { ToastProvider } from './components/common/Toast'
 import { useShortcuts } from './components/common/useShortcuts'
-import { CellsPage } from './pages/cells/CellsPage'
-import { ComparePage } from './pages/compare/ComparePage'
 import { LaunchPage } from './pages/launch/LaunchPage'
-import { RunPage } from './pages/run/RunPage'
 import { RunsPage } from './pages/runs/RunsPage'
 import { Link, useRoute } from './router'
+
+// The chart- and graph-heavy views load on first visit, so the runs table opens without recharts.
+const RunPage = lazy(() => import('./pages/run/RunPage').then((m) => ({ default: m.RunPage })))
+const CellsPage = lazy(() => import('./pages/cells/CellsPage').then((m) => ({ default: m.CellsPage })))
+const ComparePage = lazy(() => import('./pages/compare/ComparePage').then((m) => ({ default: m.ComparePage })))
 
 export function App({ client }: { client: ApiClient }) {
   return (
@@ -41,7 +44,9 @@ function Shell() {
       </a>
       <Header appName={APP_NAME} version={APP_VERSION} />
       <main className="main" id="main" tabIndex={-1}>
-        <Page path={path} />
+        <Suspense fallback={<Loading />}>
+          <Page path={path} />
+        </Suspense>
       </main>
     </div>
   )
