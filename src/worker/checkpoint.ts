@@ -4,7 +4,7 @@
  * damaged file never leaves a run without a good checkpoint.
  */
 import { createHash } from 'node:crypto'
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Snapshot, SnapshotMeta } from '../engine/search/snapshot'
 
@@ -78,7 +78,15 @@ function fsyncDir(dir: string): void {
 /** Writes `latest.ckpt` atomically; the one it replaces becomes `previous.ckpt`. Returns the bytes written. */
 export function writeCheckpoint(dir: string, snap: Snapshot): number {
   const buf = encodeCheckpoint(snap)
-  writeDurably(join(dir, TEMP), buf)
+  try {
+    writeDurably(join(dir, TEMP), buf)
+  } catch (err) {
+    // A partial temp file would only hold space a full disk needs; latest/previous are untouched.
+    rmSync(join(dir, TEMP), { force: true })
+    const e = err as NodeJS.ErrnoException
+    const why = e.code === 'ENOSPC' ? 'the disk is full' : e.code === 'EDQUOT' ? 'the disk quota is exceeded' : e.message
+    throw new CheckpointError(`cannot write a checkpoint in ${dir}: ${why}; the previous checkpoint is kept`)
+  }
   if (existsSync(join(dir, LATEST))) renameSync(join(dir, LATEST), join(dir, PREVIOUS))
   renameSync(join(dir, TEMP), join(dir, LATEST))
   fsyncDir(dir)

@@ -140,11 +140,17 @@ function fail(err: unknown): number {
     ? `out of memory: this configuration does not fit in the backend's memory (the wasm heap is capped at 4 GiB); lower batchSize or C (${e.message})`
     : e.message
   console.error(`[worker ${process.pid}] ${bad ? message : (e.stack ?? message)}`)
+  const fatal = (): void => toParent({ type: 'fatal', reason: bad ? 'bad-input' : 'error', message })
   try {
     if (activeEmit) activeEmit({ type: 'failed', reason: oom ? 'out-of-memory' : bad ? 'bad-input' : 'error', message })
-    else toParent({ type: 'fatal', reason: bad ? 'bad-input' : 'error', message })
+    else fatal()
   } catch {
-    // the event log itself may be what failed
+    // The event log itself may be what failed (a full disk): the parent still hears why.
+    try {
+      fatal()
+    } catch {
+      // no parent channel either; the exit code and the worker log remain
+    }
   }
   return bad ? WORKER_EXIT.badInput : WORKER_EXIT.error
 }
