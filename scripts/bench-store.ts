@@ -9,7 +9,8 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { RunEvent, RunEventBody } from '../src/core/events'
 import { openStore, type Store } from '../src/main/store'
-import { EPOCH_KEYS } from '../src/main/store/ingest'
+import { EPOCH_METRIC_KEYS as EPOCH_KEYS } from '../src/core/events'
+import { DARTS_PRIMITIVES } from '../src/core/searchSpaces'
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`)
@@ -17,16 +18,7 @@ const arg = (name: string, fallback: number): number => {
 }
 const RUNS = arg('runs', 200)
 const EPOCHS = arg('epochs', 50)
-const OPS = [
-  'none',
-  'max_pool_3x3',
-  'avg_pool_3x3',
-  'skip_connect',
-  'sep_conv_3x3',
-  'sep_conv_5x5',
-  'dil_conv_3x3',
-  'dil_conv_5x5',
-]
+const OPS: string[] = [...DARTS_PRIMITIVES]
 const SCALARS = ['prS', 'prG', 'prQ', 'prPath', 'tau', 'epsilon']
 const METHODS = ['darts', 'pr-darts', 'pc-darts', 'sdarts-rs']
 

@@ -101,6 +101,20 @@ export type RunEventBody =
   | { readonly type: 'stopped'; readonly signal: string; readonly epoch: number; readonly step: number }
 
 export type RunEvent = EventBase & RunEventBody
+
+/** The numeric fields of an 'epoch' event: the metric keys the store writes for it (step = epoch). */
+export const EPOCH_METRIC_KEYS = [
+  'lr',
+  'trainLoss',
+  'trainAcc',
+  'valLoss',
+  'valAcc',
+  'archLoss',
+  'epochSec',
+  'imagesPerSec',
+  'skipsNormal',
+  'skipsReduce',
+] as const
 export type RunEventType = RunEventBody['type']
 
 /**

@@ -1,20 +1,12 @@
 /** Synthetic runs: events as a search worker would write them. No vitest import, so child processes can use it. */
 import { getPreset } from '../../src/core/config/search'
+import { DARTS_PRIMITIVES } from '../../src/core/searchSpaces'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { RunEvent, RunEventBody } from '../../src/core/events'
 import type { NewRun } from '../../src/main/store'
 
-export const OPS = [
-  'none',
-  'max_pool_3x3',
-  'avg_pool_3x3',
-  'skip_connect',
-  'sep_conv_3x3',
-  'sep_conv_5x5',
-  'dil_conv_3x3',
-  'dil_conv_5x5',
-]
+export const OPS: string[] = [...DARTS_PRIMITIVES]
 export const EDGES = 14
 
 /** DARTS's paper config (a run's stored config), with a fixed seed and no augmentation. */

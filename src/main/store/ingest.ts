@@ -4,7 +4,7 @@
  * per event. Every derived row records the seq of its event, which makes a resume's truncation exact.
  */
 import type { Database, Statement } from 'better-sqlite3'
-import type { RunEvent } from '../../core/events'
+import { EPOCH_METRIC_KEYS, type RunEvent } from '../../core/events'
 import { encodeMatrix, encodeNumber, toNumber, type StoredNumber } from './codec'
 import { StoreError } from './errors'
 import { RowBuffer } from './rowBuffer'
@@ -12,20 +12,6 @@ import type { IngestResult, RunStatus } from './types'
 
 /** Status reasons the service writes while a worker is being stopped; its own events must not undo them. */
 const STOPPING_REASONS = new Set(['pausing', 'cancelling'])
-
-/** Metric keys written for each 'epoch' event (step = epoch). */
-export const EPOCH_KEYS = [
-  'lr',
-  'trainLoss',
-  'trainAcc',
-  'valLoss',
-  'valAcc',
-  'archLoss',
-  'epochSec',
-  'imagesPerSec',
-  'skipsNormal',
-  'skipsReduce',
-] as const
 
 /** Tables whose rows derive from events; a resume deletes their rows after discardedAfterSeq. */
 const DERIVED = ['metrics', 'alpha_snapshots', 'matrices', 'genotypes', 'checkpoints', 'run_resumes'] as const
@@ -247,7 +233,7 @@ export class Ingester {
       }
       case 'epoch': {
         const epoch = int(e.epoch)
-        for (const k of EPOCH_KEYS) metric(k, epoch, e[k])
+        for (const k of EPOCH_METRIC_KEYS) metric(k, epoch, e[k])
         const acc = toNumber(e.valAcc)
         sum.epochs_done = Math.max(sum.epochs_done, epoch + 1)
         sum.last_val_acc = Number.isFinite(acc) ? acc : null

@@ -2,22 +2,11 @@
  * The run view's data: live events merged into a RunDetail, chart rows, the epoch scrubber's snapshots
  * (pure; no React). Merging is append-only and keyed by step, so a replayed event changes nothing.
  */
-import type { RunEvent } from '../../../core/events'
+import { EPOCH_METRIC_KEYS, type RunEvent } from '../../../core/events'
 import type { AlphaSnapshotDto, LiveEvent, MetricPoint, RunDetail } from '../../../shared/api'
 
 /** Metric keys of an 'epoch' event, as the store names them. */
-export const EPOCH_KEYS = [
-  'lr',
-  'trainLoss',
-  'trainAcc',
-  'valLoss',
-  'valAcc',
-  'archLoss',
-  'epochSec',
-  'imagesPerSec',
-  'skipsNormal',
-  'skipsReduce',
-] as const
+export const EPOCH_KEYS = EPOCH_METRIC_KEYS
 
 /** Inserts or replaces the point at `step`, keeping steps ascending. Returns the same array when nothing changed. */
 export function upsertPoint(series: readonly MetricPoint[], point: MetricPoint): readonly MetricPoint[] {
