@@ -3,10 +3,13 @@
  * 2 bad input with one line on stderr; a stack trace only with --debug.
  */
 import { type Command, helpText, parseCommandArgs } from './command'
+import { exportCommand } from './commands/export'
 import { convertCommand, paramsCommand } from './commands/genotype'
+import { importDartsLogCommand } from './commands/import'
 import { RUNS_COMMANDS } from './commands/runs'
 import { searchCommand } from './commands/search'
 import { serveCommand } from './commands/serve'
+import { SLURM_COMMANDS } from './commands/slurm'
 import { CliError } from './errors'
 
 interface Group {
@@ -23,7 +26,10 @@ const GROUPS: readonly Group[] = [
     summary: 'convert genotypes between formats; count parameters and FLOPs',
     commands: [convertCommand, paramsCommand],
   },
+  { name: 'export', summary: 'results tables of runs for papers (LaTeX, CSV, Markdown)', commands: [exportCommand] },
+  { name: 'import', summary: 'import results obtained elsewhere (PyTorch DARTS logs)', commands: [importDartsLogCommand] },
   { name: 'serve', summary: 'serve the app in a browser (HTTP API, live events, UI)', commands: [serveCommand] },
+  { name: 'slurm', summary: 'run grids as Slurm job arrays on a shared filesystem; status; import', commands: SLURM_COMMANDS },
 ]
 
 const VERSION = '0.1.0'

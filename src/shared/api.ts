@@ -60,6 +60,34 @@ export const apiRequests = {
   'experiments.list': z.strictObject({}),
   /** The published genotypes that ship with the app (resources/genotypes), as text. */
   'genotypes.library': z.strictObject({}),
+  /**
+   * A grid as a Slurm job array (docs/cluster.md): run directories, manifest and sbatch script in a grid
+   * folder under `runsDir` (a shared filesystem), then `sbatch` where Slurm is installed; with `dryRun`,
+   * or without sbatch, only the bundle is written. Nothing is queued locally.
+   */
+  'slurm.submit': z.strictObject({
+    grid: gridSpecSchema,
+    runsDir: z.string().trim().min(1).max(4096),
+    options: z
+      .strictObject({
+        partition: z
+          .string()
+          .trim()
+          .regex(/^[\w.,-]+$/, 'not a partition name')
+          .optional(),
+        gpusPerTask: z.number().int().min(0).max(64).optional(),
+        cpusPerTask: z.number().int().min(1).max(1024).optional(),
+        time: z
+          .string()
+          .regex(/^(\d+-)?\d+(:\d{1,2}){0,2}$/, 'expected HH:MM:SS')
+          .optional(),
+        maxParallel: z.number().int().min(1).max(100_000).optional(),
+      })
+      .default({}),
+    dryRun: z.boolean().default(false),
+  }),
+  /** The runs of a grid folder (or a folder of them) into the database; idempotent and incremental. */
+  'slurm.import': z.strictObject({ dir: z.string().trim().min(1).max(4096) }),
 } as const
 
 export type ApiOp = keyof typeof apiRequests
@@ -205,6 +233,30 @@ export interface LibraryGenotype {
   readonly text: string
 }
 
+export interface SlurmSubmitResponse {
+  readonly gridDir: string
+  /** The sbatch script (job.sbatch in gridDir). */
+  readonly script: string
+  readonly tasks: number
+  /** Null when only the bundle was written (dry run, or no sbatch here). */
+  readonly jobId: string | null
+  /** Whether sbatch exists on this machine. */
+  readonly sbatchFound: boolean
+}
+
+export interface SlurmImportResponse {
+  readonly grids: number
+  readonly runs: number
+  readonly new: number
+  readonly updated: number
+  readonly unchanged: number
+  readonly eventsAdded: number
+  readonly finished: number
+  /** One line per run directory that could not be read. */
+  readonly errors: readonly string[]
+  readonly experiments: readonly { readonly id: number; readonly name: string; readonly gridDir: string }[]
+}
+
 export interface ApiResponses {
   'app.info': AppInfo
   'presets.list': PresetsResponse
@@ -224,6 +276,8 @@ export interface ApiResponses {
   'runs.compare': CompareResponse
   'experiments.list': readonly ExperimentDto[]
   'genotypes.library': readonly LibraryGenotype[]
+  'slurm.submit': SlurmSubmitResponse
+  'slurm.import': SlurmImportResponse
 }
 
 // ── live events (app → UI) ─────────────────────────────────────────────────

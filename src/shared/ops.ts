@@ -21,6 +21,8 @@ export const API_OP_NAMES = [
   'runs.compare',
   'experiments.list',
   'genotypes.library',
+  'slurm.submit',
+  'slurm.import',
 ] as const
 export type ApiOpName = (typeof API_OP_NAMES)[number]
 

@@ -7,9 +7,22 @@ import { cifarEvalCost, formatDartsParams } from '../../core/metrics/params'
 import { type Command, intOption } from '../command'
 import { CliError } from '../errors'
 import { readInput } from '../io'
+import { BINARY_FORMATS, FIGURE_FORMATS, type FigureFormat, pyModule, renderFigure } from '../render/figure'
+import { writeOutput } from '../render/output'
 
 const FORMATS = ['darts', 'json', 'nb201'] as const
 type Format = (typeof FORMATS)[number]
+const ALL_FORMATS = [...FORMATS, 'py', ...FIGURE_FORMATS] as const
+const CELLS = ['both', 'normal', 'reduce'] as const
+const WIDTHS = ['single', 'double'] as const
+
+function choice<T extends string>(values: Record<string, unknown>, name: string, valid: readonly T[], fallback: T): T {
+  const v = values[name]
+  if (v === undefined) return fallback
+  if (!(valid as readonly unknown[]).includes(v))
+    throw new CliError(`genotype convert: --${name} must be one of ${valid.join(', ')}, got '${String(v)}'`)
+  return v as T
+}
 
 /** Reads and parses FILE|-, keeping only `--name` when given. */
 function load(path: string, name: string | undefined): NamedGenotype[] {
@@ -49,27 +62,50 @@ export function formatGenotypes(list: readonly NamedGenotype[], to: Format): str
 
 export const convertCommand: Command = {
   name: 'genotype convert',
-  summary: 'Convert genotypes between DARTS text, the hdarts JSON schema and NAS-Bench-201 strings.',
-  usage: 'hdarts genotype convert FILE|- --to darts|json|nb201 [--name NAME]',
+  summary: 'Convert genotypes between DARTS text, JSON and NAS-Bench-201 strings; export cell figures (SVG, PDF, PNG, TikZ).',
+  usage:
+    'hdarts genotype convert FILE|- --to darts|py|json|nb201|svg|pdf|png|tikz [--name NAME] [--cells both|normal|reduce] [--width single|double] [--out PATH]',
   description:
     'The input format is detected: DARTS Genotype(...) text (a genotypes.py, a search log, D-X-Y pair groups,\n' +
     'FairDARTS triples), NAS-Bench-201 strings, or hdarts JSON. Without --name every genotype in the input is written.\n' +
-    "DARTS text is written exactly as DARTS's genotype() logs it; several genotypes become NAME = Genotype(...) lines.",
+    "DARTS text is written exactly as DARTS's genotype() logs it; several genotypes become NAME = Genotype(...) lines.\n" +
+    'py is a genotypes.py module (namedtuple header, NAME = Genotype(...) lines) for DARTS-family code.\n' +
+    'svg, pdf, png and tikz draw the cells of one DARTS genotype (pick it with --name when the input has several),\n' +
+    'sized for a single (3.33 in) or double (6.875 in) column. The PDF embeds DejaVu Sans (Helvetica, not embedded,\n' +
+    'when the font is missing); png needs Chromium. pdf and png are binary: give --out or redirect stdout.',
   positionals: [1, 1],
   options: {
-    to: { type: 'string', value: 'FORMAT', help: `output format: ${FORMATS.join(', ')}` },
+    to: { type: 'string', value: 'FORMAT', help: `output format: ${ALL_FORMATS.join(', ')}` },
     name: { type: 'string', value: 'NAME', help: 'convert only the genotype with this name (or alias)' },
+    cells: { type: 'string', value: 'CELLS', help: 'figures: both, normal or reduce', default: 'both' },
+    width: { type: 'string', value: 'COLUMN', help: 'figures: single or double column width', default: 'single' },
+    out: { type: 'string', value: 'PATH', help: 'write to PATH instead of stdout' },
   },
   examples: [
     'hdarts genotype convert genotypes.py --to json --name DARTS_V2',
+    'hdarts genotype convert genotypes.py --name DARTS_V2 --to pdf --width double --out darts_v2.pdf',
+    'hdarts genotype convert genotypes.py --name PDARTS --to tikz --cells normal > pdarts_normal.tex',
     "echo '|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|' | hdarts genotype convert - --to json",
   ],
   run(values, [file]) {
     const to = values.to as string | undefined
     if (to === undefined) throw new CliError(`genotype convert: --to is required (${FORMATS.join(', ')})`)
-    if (!(FORMATS as readonly string[]).includes(to))
-      throw new CliError(`genotype convert: unknown format '${to}' (valid: ${FORMATS.join(', ')})`)
-    process.stdout.write(formatGenotypes(load(file!, values.name as string | undefined), to as Format))
+    if (!(ALL_FORMATS as readonly string[]).includes(to))
+      throw new CliError(`genotype convert: unknown format '${to}' (valid: ${ALL_FORMATS.join(', ')})`)
+    const cells = choice(values, 'cells', CELLS, 'both')
+    const width = choice(values, 'width', WIDTHS, 'single')
+    const out = values.out as string | undefined
+    // Refused before any work: a PNG or PDF dumped on a terminal garbles it.
+    if (BINARY_FORMATS.includes(to) && out === undefined && process.stdout.isTTY)
+      throw new CliError(`genotype convert: --to ${to} writes binary data; give --out FILE or redirect stdout`)
+    const list = load(file!, values.name as string | undefined)
+    if ((FIGURE_FORMATS as readonly string[]).includes(to)) {
+      const fig = renderFigure(list, to as FigureFormat, { cells, width })
+      for (const w of fig.warnings) process.stderr.write(`hdarts: warning: ${w}\n`)
+      writeOutput(fig.data, out)
+    } else {
+      writeOutput(to === 'py' ? pyModule(list) : formatGenotypes(list, to as Format), out)
+    }
     return 0
   },
 }

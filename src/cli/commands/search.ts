@@ -219,10 +219,12 @@ export const searchCommand: Command = {
       if (values.preset || values.set || values.dataset)
         throw new CliError('search: --resume takes no --preset, --dataset or --set (the run keeps its config)')
       const { dir, run } = openRun(values.resume as string)
-      if (!existsSync(join(dir, EVENTS_FILE))) throw new CliError(`search --resume: ${dir} has no ${EVENTS_FILE}`)
+      // No log yet: a run directory made ahead (a Slurm task's first start) runs from the beginning.
+      const fresh = !existsSync(join(dir, EVENTS_FILE))
       const store = await openDb(values)
       try {
         register(store, dir, run)
+        if (fresh) return await runWorker(store, dir, run, false, json)
         const last = lastEvent(join(dir, EVENTS_FILE))
         if (last?.type === 'finished') {
           if (json)

@@ -5,6 +5,7 @@ import { GenotypeError } from '../../core/genotype/model'
 import { ApiError } from '../../shared/api'
 import { RunStateError } from '../runs/recovery'
 import { RunInputError } from '../runs/runDir'
+import { ManifestError } from '../slurm/manifest'
 import { StoreError } from '../store/errors'
 
 const firstLine = (s: string): string => {
@@ -24,7 +25,7 @@ export function toApiError(err: unknown, op: string): ApiError {
     return new ApiError(err instanceof RunStateError ? 'conflict' : 'bad-request', msg)
   }
   if (err instanceof GridError) return new ApiError('bad-request', `grid: ${firstLine(err.message)}`)
-  if (err instanceof ConfigError || err instanceof RunInputError || err instanceof GenotypeError)
+  if (err instanceof ConfigError || err instanceof RunInputError || err instanceof GenotypeError || err instanceof ManifestError)
     return new ApiError('bad-request', firstLine(err.message))
   const message = err instanceof Error ? err.message : String(err)
   return new ApiError('internal', `${op} failed: ${firstLine(message) || 'internal error'}`)

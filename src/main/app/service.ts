@@ -4,7 +4,7 @@
  * `subscribe(listener)`, so the two transports cannot drift apart.
  */
 import { existsSync } from 'node:fs'
-import { join } from 'node:path'
+import { isAbsolute, join } from 'node:path'
 import { PRESETS, settingKeys } from '../../core/config/search'
 import { SETTING_HELP } from '../../core/config/settingHelp'
 import type { RunEvent } from '../../core/events'
@@ -23,6 +23,8 @@ import {
 import { APP_NAME, APP_VERSION } from '../../shared/app'
 import { readRunEvents, resolveConfig } from '../runs/runDir'
 import type { RunService } from '../runs/service'
+import { importRuns } from '../slurm/importer'
+import { hasSbatch, prepareSubmission } from '../slurm/submit'
 import type { RunRow, Store } from '../store'
 import { toApiError } from './errors'
 import { estimate } from './estimate'
@@ -49,6 +51,11 @@ const series = (points: readonly { runId: string; step: number; value: number }[
     list.push({ step: p.step, value: p.value })
   }
   return out
+}
+
+/** The app's working directory means nothing to its user: folders must be given in full. */
+const absolute = (field: string, path: string): void => {
+  if (!isAbsolute(path)) throw new ApiError('bad-request', `${field}: give the full path of the folder, not '${path}'`)
 }
 
 export class AppService {
@@ -232,5 +239,17 @@ export class AppService {
         .map((e) => ({ id: e.id, name: e.name, createdAt: e.createdAt, runs: counts.get(e.id) ?? 0 }))
     },
     'genotypes.library': () => (this.library ??= readLibrary(this.o.libraryDir)),
+    'slurm.submit': ({ grid, runsDir, options, dryRun }) => {
+      absolute('runsDir', runsDir)
+      const sbatchFound = hasSbatch()
+      const r = prepareSubmission({ grid, runsDir, options, dryRun: dryRun || !sbatchFound })
+      return { gridDir: r.gridDir, script: r.script, tasks: r.manifest.rows.length, jobId: r.jobId, sbatchFound }
+    },
+    'slurm.import': ({ dir }) => {
+      absolute('dir', dir)
+      const { runIds, ...summary } = importRuns(this.o.store, dir)
+      for (const id of runIds) this.broadcast(() => ({ type: 'run-updated', run: this.summary(id) }))
+      return summary
+    },
   }
 }

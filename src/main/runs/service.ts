@@ -268,6 +268,7 @@ export class RunService extends EventEmitter<RunServiceEvents> {
   /** Queues a paused or interrupted run to continue from its last checkpoint. */
   resume(id: string): void {
     const run = this.mustGet(id)
+    refuseClusterRun(run)
     this.owned.add(id)
     if (run.status === 'queued') return this.scheduleSoon()
     // Still running (pausing, or in a process that is not ours, e.g. a worker of a service that died): resume it once it exits.
@@ -282,6 +283,7 @@ export class RunService extends EventEmitter<RunServiceEvents> {
   /** A failed, interrupted, cancelled or paused run runs again: from its checkpoint if it has one, else from the start. */
   retry(id: string): void {
     const run = this.mustGet(id)
+    refuseClusterRun(run)
     if (run.status === 'finished') throw new RunStateError(`run ${id} is finished; duplicate it to run it again`)
     // Queued (e.g. requeued after a crash) or still running somewhere: the same as resume.
     if (run.status === 'queued' || run.status === 'running' || this.active.has(id)) return this.resume(id)
@@ -442,4 +444,15 @@ export class RunService extends EventEmitter<RunServiceEvents> {
       this.emit('warning', err as Error)
     }
   }
+}
+
+/**
+ * Runs imported from a Slurm array (`hdarts slurm import`) belong to the cluster until they end:
+ * running one here too would write to the same run directory from two places.
+ */
+function refuseClusterRun(run: RunRow): void {
+  if (run.statusReason?.startsWith('slurm:') && run.status !== 'finished' && run.status !== 'failed')
+    throw new RunStateError(
+      `run ${run.id} belongs to a Slurm job (${run.statusReason}); let the array finish it, then import again`,
+    )
 }

@@ -17,6 +17,7 @@ import {
   validateSweeps,
 } from '../../shape/launch'
 import { parseSeeds } from '../../shape/seeds'
+import { ClusterPanel } from './ClusterPanel'
 import { EstimatePanel } from './EstimatePanel'
 import { GridBuilder } from './GridBuilder'
 import { PresetPicker } from './PresetPicker'
@@ -228,6 +229,11 @@ export function LaunchPage() {
               >
                 {busy ? 'Launching…' : `Launch ${counted.count} run${counted.count === 1 ? '' : 's'}`}
               </button>
+              <ClusterPanel
+                grid={backend === 'auto' ? grid : { ...grid, set: [`backend=${backend}`, ...grid.set] }}
+                disabled={Boolean(problem)}
+                defaultDir={infoQ.data?.runsDir ?? ''}
+              />
               {sets.length > 0 && (
                 <details className="xs">
                   <summary className="muted">

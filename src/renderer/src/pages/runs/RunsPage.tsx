@@ -15,6 +15,7 @@ import {
   statusCounts,
   toggleSort,
 } from '../../shape/runsTable'
+import { ClusterImport } from './ClusterImport'
 import type { RowHandlers } from './RunRow'
 import { RunsTable } from './RunsTable'
 import { useRunActions } from './useRunActions'
@@ -143,6 +144,7 @@ export function RunsPage() {
         >
           Compare ({selectedIds.length})
         </button>
+        <ClusterImport onImported={q.reload} />
         <button onClick={q.reload} title="Reload from the server">
           ↻ Refresh
         </button>

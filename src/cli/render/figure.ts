@@ -1,0 +1,60 @@
+/** Genotype → file bytes for `genotype convert --to py|svg|tikz|pdf|png` (the figure formats need one DARTS genotype). */
+import { deflateSync } from 'node:zlib'
+import type { DartsGenotype, NamedGenotype } from '../../core/genotype/model'
+import {
+  cellFigure,
+  type FigureCells,
+  type FigureWidth,
+  figureToPdf,
+  figureToSvg,
+  figureToTikz,
+  toDartsPy,
+} from '../../core/genotype/export/index'
+import { CliError } from '../errors'
+import { svgToPng } from './chromium'
+import { loadPdfFont } from './font'
+
+export const FIGURE_FORMATS = ['svg', 'pdf', 'png', 'tikz'] as const
+export type FigureFormat = (typeof FIGURE_FORMATS)[number]
+export const BINARY_FORMATS: readonly string[] = ['pdf', 'png']
+
+function dartsOnly(
+  list: readonly NamedGenotype[],
+  what: string,
+): { name: string; aliases: readonly string[]; genotype: DartsGenotype }[] {
+  return list.map((g) => {
+    if (g.genotype.kind !== 'darts')
+      throw new CliError(`${g.name}: ${what} is for DARTS-space genotypes; this is a NAS-Bench-201 cell`)
+    return { name: g.name, aliases: g.aliases, genotype: g.genotype }
+  })
+}
+
+/** `--to py`: every genotype of the input as a genotypes.py module. */
+export const pyModule = (list: readonly NamedGenotype[]): string => toDartsPy(dartsOnly(list, 'a genotypes.py'))
+
+export interface RenderedFigure {
+  readonly data: Uint8Array | string
+  readonly warnings: readonly string[]
+}
+
+export function renderFigure(
+  list: readonly NamedGenotype[],
+  to: FigureFormat,
+  opts: { cells: FigureCells; width: FigureWidth },
+): RenderedFigure {
+  if (list.length !== 1)
+    throw new CliError(
+      `a ${to} figure shows one genotype; the input has ${list.length} (pick one with --name: ${list.map((g) => g.name).join(', ')})`,
+    )
+  const [g] = dartsOnly(list, `a ${to} cell figure`)
+  const fig = cellFigure(g!.genotype, { ...opts, name: g!.name })
+  if (to === 'svg') return { data: figureToSvg(fig), warnings: [] }
+  if (to === 'tikz') return { data: figureToTikz(fig), warnings: [] }
+  if (to === 'png') return { data: svgToPng(figureToSvg(fig), fig.width, fig.height), warnings: [] }
+  const font = loadPdfFont()
+  const pdf = figureToPdf(fig, {
+    ...(font.bytes ? { font: font.bytes } : {}),
+    deflate: (d) => new Uint8Array(deflateSync(d)),
+  })
+  return { data: pdf.bytes, warnings: font.warning ? [font.warning] : [] }
+}

@@ -1,0 +1,123 @@
+/** `hdarts genotype convert --to py|svg|pdf|png|tikz` end to end, and its bad input. */
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { findChromium } from '../../src/cli/render/chromium'
+import { FIXTURES, hdarts, ROOT } from '../cli/run'
+import { decodePng, nonWhitePixels } from './png'
+import { hdartsWith, PDFTOPPM, pdfToPng, skipNote } from './tools'
+import { parseXml } from './xml'
+
+const darts = join(FIXTURES, 'darts.py')
+const dir = mkdtempSync(join(tmpdir(), 'hdarts-convert-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+describe('genotype convert: export formats', () => {
+  it('--to py writes a genotypes.py module with the namedtuple header and aliases', () => {
+    const r = hdarts(['genotype', 'convert', darts, '--to', 'py'])
+    expect(r.code).toBe(0)
+    expect(r.stdout.startsWith('from collections import namedtuple\n\nGenotype = namedtuple(')).toBe(true)
+    expect(r.stdout).toMatch(/^DARTS_V2 = Genotype\(normal=\[\('sep_conv_3x3', 0\)/m)
+    expect(r.stdout).toMatch(/^DARTS = DARTS_V2$/m)
+  })
+
+  it('--to svg to stdout, --to tikz and --to pdf to --out', () => {
+    const svg = hdarts(['genotype', 'convert', darts, '--name', 'DARTS_V2', '--to', 'svg', '--width', 'double'])
+    expect(svg.code).toBe(0)
+    expect(parseXml(svg.stdout).attrs.width).toBe('495pt')
+    const tex = join(dir, 'v2.tex')
+    expect(hdarts(['genotype', 'convert', darts, '--name', 'DARTS_V2', '--to', 'tikz', '--out', tex]).code).toBe(0)
+    expect(readFileSync(tex, 'utf8')).toContain('\\documentclass[tikz')
+    const pdf = join(dir, 'v2.pdf')
+    const r = hdarts(['genotype', 'convert', darts, '--name', 'DARTS_V2', '--to', 'pdf', '--out', pdf])
+    expect(r.code).toBe(0)
+    const bytes = readFileSync(pdf)
+    expect(bytes.subarray(0, 8).toString('latin1')).toBe('%PDF-1.4')
+    if (PDFTOPPM) expect(nonWhitePixels(decodePng(pdfToPng(bytes)))).toBeGreaterThan(1000)
+  })
+
+  it('warns and uses Helvetica when the font is missing', () => {
+    const out = join(dir, 'helv.pdf')
+    const r = hdartsWith(['genotype', 'convert', darts, '--name', 'DARTS_V2', '--to', 'pdf', '--out', out], {
+      HDARTS_PDF_FONT: join(dir, 'nope.ttf'),
+    })
+    expect(r.code).toBe(0)
+    expect(r.stderr).toMatch(/^hdarts: warning: font .*nope\.ttf not found: the PDF uses Helvetica, not embedded\n$/)
+    expect(readFileSync(out).toString('latin1')).toContain('/BaseFont /Helvetica')
+  })
+
+  it('--to png rasterizes with Chromium, or says it needs it', () => {
+    const out = join(dir, 'v2.png')
+    const missing = hdartsWith(['genotype', 'convert', darts, '--name', 'DARTS_V2', '--to', 'png', '--out', out], {
+      HDARTS_CHROMIUM: join(dir, 'no-chromium'),
+    })
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toMatch(/^hdarts: PNG export needs Chromium .*\n$/)
+    if (!findChromium()) return skipNote('PNG export', 'no Chromium installed (apt-get install chromium)')
+    const r = hdarts(['genotype', 'convert', darts, '--name', 'DARTS_V2', '--to', 'png', '--out', out], undefined, 180_000)
+    expect(r.stderr).toBe('')
+    const png = decodePng(readFileSync(out))
+    expect(png.width).toBeGreaterThanOrEqual(990) // 3.33 in at 300 dpi
+    expect(nonWhitePixels(png)).toBeGreaterThan(1000)
+  }, 200_000)
+})
+
+describe('genotype convert: bad input (one line, exit 2)', () => {
+  const bad: [string, string[], RegExp][] = [
+    [
+      'several genotypes for a figure',
+      [darts, '--to', 'svg'],
+      /one genotype; the input has 2 \(pick one with --name: DARTS_V1, DARTS_V2\)/,
+    ],
+    [
+      'unknown --cells',
+      [darts, '--to', 'svg', '--name', 'DARTS_V2', '--cells', 'x'],
+      /--cells must be one of both, normal, reduce/,
+    ],
+    [
+      'unknown --width',
+      [darts, '--to', 'pdf', '--name', 'DARTS_V2', '--width', 'triple', '--out', '/tmp/x'],
+      /--width must be one of single, double/,
+    ],
+    ['unknown format', [darts, '--to', 'eps'], /unknown format 'eps' \(valid: darts, json, nb201, py, svg, pdf, png, tikz\)/],
+    [
+      'unwritable --out',
+      [darts, '--to', 'svg', '--name', 'DARTS_V2', '--out', '/nonexistent/dir/x.svg'],
+      /cannot write \(no such directory\)/,
+    ],
+  ]
+  it.each(bad)('%s', (_what, args, message) => {
+    const r = hdarts(['genotype', 'convert', ...args])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(message)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+  })
+
+  it('refuses to write a PDF to a terminal', () => {
+    // util-linux `script` gives the command a pseudo-terminal as stdout.
+    const probe = spawnSync('script', ['--version'], { encoding: 'utf8' })
+    if (probe.error) return skipNote('binary-to-TTY refusal', 'util-linux script(1) not installed')
+    const cmd = `'${process.execPath}' '${join(ROOT, 'bin/hdarts.js')}' genotype convert '${darts}' --name DARTS_V2 --to pdf; echo EXIT=$?`
+    const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', timeout: 120_000 })
+    expect(r.stdout).toContain('--to pdf writes binary data; give --out FILE or redirect stdout')
+    expect(r.stdout).toContain('EXIT=2')
+    expect(r.stdout).not.toContain('%PDF')
+  })
+
+  it('an NB201 cell has no DARTS figure', () => {
+    const r = hdarts(
+      ['genotype', 'convert', '-', '--to', 'svg'],
+      '|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|\n',
+    )
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/DARTS-space genotypes; this is a NAS-Bench-201 cell/)
+  })
+
+  it('--help lists the figure formats and options', () => {
+    const r = hdarts(['genotype', 'convert', '--help'])
+    expect(r.stdout).toMatch(/--to darts\|py\|json\|nb201\|svg\|pdf\|png\|tikz/)
+    for (const o of ['--cells CELLS', '--width COLUMN', '--out PATH']) expect(r.stdout).toContain(o)
+  })
+})

@@ -1,0 +1,174 @@
+/** Cell figures: SVG well-formed with every edge and label, TikZ that compiles, a PDF that renders. */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { deflateSync } from 'node:zlib'
+import { describe, expect, it } from 'vitest'
+import { cellFigure, figureToPdf, figureToSvg, figureToTikz, parseTtf } from '../../src/core/genotype/export/index'
+import type { DartsGenotype } from '../../src/core/genotype/model'
+import { parseGenotypes } from '../../src/core/genotype/parse/index'
+import { FIXTURES } from '../cli/run'
+import { decodePng, nonWhitePixels } from './png'
+import { compileTex, PDFLATEX, PDFTOPPM, pdfToPng, popplerInfo, skipNote, texHas } from './tools'
+import { parseXml, textOf, walk } from './xml'
+
+const FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf'
+const fontBytes = (() => {
+  try {
+    return new Uint8Array(readFileSync(FONT))
+  } catch {
+    return undefined
+  }
+})()
+
+const all = ['darts.py', 'pdarts.py', 'pc_darts.py', 'pr_darts.py', 'eenas.py'].flatMap((f) =>
+  parseGenotypes(readFileSync(join(FIXTURES, f), 'utf8')).filter((g) => g.genotype.kind === 'darts'),
+)
+const v2 = all.find((g) => g.name === 'DARTS_V2')!.genotype as DartsGenotype
+const opsOf = (g: DartsGenotype, cell: 'normal' | 'reduce') => g[cell].nodes.flatMap((n) => n.map((e) => e.op))
+
+describe('SVG export', () => {
+  it.each(all.map((g) => [g.name, g.genotype as DartsGenotype] as const))(
+    '%s: well-formed, 8 op edges per cell, every label',
+    (name, g) => {
+      const svg = figureToSvg(cellFigure(g, { name }))
+      const root = parseXml(svg)
+      expect(root.name).toBe('svg')
+      const groups = [...walk(root)].filter((el) => el.name === 'g' && el.attrs['data-kind'] === 'op')
+      for (const cell of ['normal', 'reduce'] as const) {
+        const mine = groups.filter((el) => el.attrs['data-edge']!.startsWith(`${cell}:`))
+        expect(mine).toHaveLength(8)
+        expect(mine.map((el) => el.attrs['data-op']).sort()).toEqual(opsOf(g, cell).sort())
+        for (const el of mine) expect(el.children.filter((c) => c.name === 'path')).toHaveLength(2) // curve + arrowhead
+      }
+      const texts = [...walk(root)].filter((el) => el.name === 'text').map(textOf)
+      // Every op label once per edge, both captions, and the node names with their subscripts.
+      for (const op of new Set([...opsOf(g, 'normal'), ...opsOf(g, 'reduce')]))
+        expect(texts.filter((t) => t === op)).toHaveLength(
+          [...opsOf(g, 'normal'), ...opsOf(g, 'reduce')].filter((o) => o === op).length,
+        )
+      expect(texts).toEqual(
+        expect.arrayContaining(['Normal cell', 'Reduction cell', 'ck\u22122', 'ck\u22121', 'ck', '0', '1', '2', '3']),
+      )
+      expect([...walk(root)].find((el) => el.attrs['font-family'])!.attrs['font-family']).toMatch(/^'DejaVu Sans', /)
+    },
+  )
+
+  it('sizes to a single or double column and draws one cell on request', () => {
+    const single = parseXml(figureToSvg(cellFigure(v2, { width: 'single' })))
+    const double = parseXml(figureToSvg(cellFigure(v2, { width: 'double' })))
+    expect(single.attrs.width).toBe('239.76pt')
+    expect(double.attrs.width).toBe('495pt')
+    // A lone cell in a double column stops growing at 9-pt labels instead of filling 6.875 in.
+    const lone = Number.parseFloat(parseXml(figureToSvg(cellFigure(v2, { cells: 'normal', width: 'double' }))).attrs.width!)
+    expect(lone).toBeGreaterThan(239.76)
+    expect(lone).toBeLessThanOrEqual(495)
+    const reduce = figureToSvg(cellFigure(v2, { cells: 'reduce' }))
+    expect(reduce).not.toContain('Normal cell')
+    expect([...walk(parseXml(reduce))].filter((el) => el.attrs['data-kind'] === 'op')).toHaveLength(8)
+  })
+
+  it('escapes names in the title', () => {
+    expect(() => parseXml(figureToSvg(cellFigure(v2, { name: 'a<b & "c"' })))).not.toThrow()
+  })
+})
+
+describe('TikZ export', () => {
+  const tex = figureToTikz(cellFigure(v2, { name: 'DARTS_V2' }))
+  it('is a standalone document with arrows.meta, \\definecolor per op and every edge and label', () => {
+    expect(tex).toMatch(/^\\documentclass\[tikz[^\]]*\]\{standalone\}$/m)
+    expect(tex).toContain('\\usetikzlibrary{arrows.meta}')
+    for (const op of ['sep_conv_3x3', 'skip_connect', 'dil_conv_3x3', 'max_pool_3x3']) {
+      expect(tex).toContain(`{${op.replace(/_/g, '\\_')}}`)
+    }
+    expect(tex).toContain('\\definecolor{opsepconvthreexthree}{HTML}{0072B2}')
+    expect(tex.match(/^ {2}\\draw\[op/gm)).toHaveLength(16)
+    expect(tex.match(/^ {2}\\draw\[edgeconcat/gm)).toHaveLength(8)
+    expect(tex.split('\\begin{tikzpicture}')).toHaveLength(2)
+    expect(tex.trimEnd().endsWith('\\end{document}')).toBe(true)
+  })
+  it('compiles with pdflatex where installed', () => {
+    if (!PDFLATEX)
+      return skipNote(
+        'TikZ compile',
+        'pdflatex not installed (apt-get install texlive-latex-base texlive-pictures texlive-latex-extra); structure checked above',
+      )
+    // Without standalone.cls (texlive-latex-extra, 157 MB) the same picture and preamble are compiled
+    // in an article, so the TikZ code itself is still checked by a real LaTeX.
+    const doc = texHas('standalone.cls')
+      ? tex
+      : tex.replace(
+          /^\\documentclass\[tikz[^\]]*\]\{standalone\}$/m,
+          '\\documentclass{article}\n\\usepackage{tikz}\n\\pagestyle{empty}',
+        )
+    if (doc === tex && !texHas('standalone.cls')) throw new Error('the TikZ file does not start with the standalone class line')
+    if (doc !== tex)
+      console.log('TikZ compile: standalone.cls missing (texlive-latex-extra); compiled the picture in an article instead')
+    const pdf = compileTex(doc)
+    expect(Buffer.from(pdf.subarray(0, 5)).toString()).toBe('%PDF-')
+    if (PDFTOPPM) expect(nonWhitePixels(decodePng(pdfToPng(pdf)))).toBeGreaterThan(1000)
+  })
+})
+
+describe('PDF export', () => {
+  it('writes a valid xref: every offset points at its object', () => {
+    const { bytes } = figureToPdf(cellFigure(v2), fontBytes ? { font: fontBytes } : {})
+    const text = Buffer.from(bytes).toString('latin1')
+    const start = Number(/startxref\n(\d+)/.exec(text)![1])
+    expect(text.slice(start, start + 4)).toBe('xref')
+    const entries = text
+      .slice(start)
+      .split('\n')
+      .slice(3)
+      .filter((l) => / n $/.test(l))
+    entries.forEach((l, k) =>
+      expect(text.slice(Number(l.slice(0, 10)), Number(l.slice(0, 10)) + 12)).toMatch(new RegExp(`^${k + 1} 0 obj`)),
+    )
+  })
+
+  it('embeds DejaVu Sans as FontFile2 with widths from hmtx', () => {
+    if (!fontBytes) return skipNote('embedded font', `${FONT} missing (apt-get install fonts-dejavu-core)`)
+    const res = figureToPdf(cellFigure(v2), { font: fontBytes })
+    const text = Buffer.from(res.bytes).toString('latin1')
+    expect(res.font).toBe('embedded')
+    expect(text).toContain('/FontFile2')
+    expect(text).toMatch(/\/BaseFont \/[A-Z]{6}\+DejaVuSans /)
+    const m = parseTtf(fontBytes)
+    // 'A' (WinAnsi 65) is Widths[65 - 32].
+    const widths = /\/Widths \[([^\]]+)\]/.exec(text)![1]!.split(' ').map(Number)
+    expect(widths[65 - 32]).toBe(Math.round((m.advance(65) * 1000) / m.unitsPerEm))
+  })
+
+  it('subsets the font to the glyphs drawn; text stays extractable (pdftotext) and the font embedded (pdffonts)', () => {
+    if (!fontBytes) return skipNote('font subset', `${FONT} missing (apt-get install fonts-dejavu-core)`)
+    const full = figureToPdf(cellFigure(v2), { font: fontBytes, subset: false })
+    const sub = figureToPdf(cellFigure(v2), { font: fontBytes })
+    expect(full.fontName).toBe('DejaVuSans')
+    expect(sub.fontName).toMatch(/^[A-Z]{6}\+DejaVuSans$/)
+    expect(sub.bytes.length).toBeLessThan(full.bytes.length / 4)
+    if (!PDFTOPPM) return skipNote('pdftotext/pdffonts', 'poppler-utils not installed')
+    const { text, fonts } = popplerInfo(sub.bytes)
+    for (const label of ['Normal cell', 'Reduction cell', 'sep_conv_3x3', 'skip_connect', 'dil_conv_3x3', 'max_pool_3x3'])
+      expect(text).toContain(label)
+    expect(fonts).toMatch(/[A-Z]{6}\+DejaVuSans\s+TrueType\s+WinAnsi\s+yes\s+yes/)
+  })
+
+  it('falls back to standard Helvetica without font bytes', () => {
+    const res = figureToPdf(cellFigure(v2))
+    const text = Buffer.from(res.bytes).toString('latin1')
+    expect(res.font).toBe('helvetica')
+    expect(text).toContain('/BaseFont /Helvetica')
+    expect(text).not.toContain('FontFile2')
+  })
+
+  it('renders to a non-blank page with pdftoppm (embedded font, compressed streams)', () => {
+    if (!PDFTOPPM) return skipNote('PDF render', 'pdftoppm not installed (apt-get install poppler-utils)')
+    const { bytes } = figureToPdf(cellFigure(v2, { width: 'double' }), {
+      ...(fontBytes ? { font: fontBytes } : {}),
+      deflate: (d) => new Uint8Array(deflateSync(d)),
+    })
+    const png = decodePng(pdfToPng(bytes))
+    const ink = nonWhitePixels(png)
+    expect(ink).toBeGreaterThan(0.02 * png.width * png.height)
+    expect(ink).toBeLessThan(0.6 * png.width * png.height)
+  })
+})
