@@ -13,6 +13,14 @@ export const RUN_STATUSES = ['queued', 'running', 'paused', 'interrupted', 'fini
 export type RunStatus = (typeof RUN_STATUSES)[number]
 
 const runId = z.string().trim().min(1).max(200)
+
+/** Formats of `export.genotype` and `export.table` (docs/export.md); the writers live in src/main/export. */
+export const EXPORT_GENOTYPE_FORMATS = ['py', 'json', 'nb201', 'svg', 'pdf', 'tikz'] as const
+export const EXPORT_TABLE_FORMATS = ['latex', 'csv', 'md'] as const
+/** `export.bundle` answers in one message (base64 in JSON); larger bundles are for `hdarts export --format bundle`. */
+export const BUNDLE_LIMIT_BYTES = 64 * 1024 * 1024
+const exportIds = z.array(runId).min(1).max(200)
+const groupBy = z.string().trim().min(1).max(100).optional()
 const settings = z.array(z.string().max(500)).max(200)
 
 /** Request schemas, one per operation. Strict: unknown fields are refused. */
@@ -88,6 +96,19 @@ export const apiRequests = {
   }),
   /** The runs of a grid folder (or a folder of them) into the database; idempotent and incremental. */
   'slurm.import': z.strictObject({ dir: z.string().trim().min(1).max(4096) }),
+  /** One genotype text (any spelling the core parses) as a file: genotypes.py, JSON, NB201 string, SVG, PDF or TikZ. */
+  'export.genotype': z.strictObject({
+    text: z.string().min(1).max(500_000),
+    /** Which genotype of a text with several (figures show one). */
+    name: z.string().trim().min(1).max(200).optional(),
+    format: z.enum(EXPORT_GENOTYPE_FORMATS),
+    cells: z.enum(['both', 'normal', 'reduce']).default('both'),
+    width: z.enum(['single', 'double']).default('single'),
+  }),
+  /** The results table of runs (`hdarts export --format latex|csv|md`). */
+  'export.table': z.strictObject({ ids: exportIds, groupBy, format: z.enum(EXPORT_TABLE_FORMATS) }),
+  /** The reproducibility bundle (zip) of runs; at most BUNDLE_LIMIT_BYTES. */
+  'export.bundle': z.strictObject({ ids: exportIds, groupBy }),
 } as const
 
 export type ApiOp = keyof typeof apiRequests
@@ -257,6 +278,24 @@ export interface SlurmImportResponse {
   readonly experiments: readonly { readonly id: number; readonly name: string; readonly gridDir: string }[]
 }
 
+/** A file for the renderer to download; binary (or any) content as base64. */
+export interface ExportFileResponse {
+  readonly filename: string
+  readonly mime: string
+  readonly base64: string
+  readonly bytes: number
+  /** One line each: a PDF font fallback, a run without events or genotype, … */
+  readonly notes: readonly string[]
+}
+
+export interface ExportTableResponse {
+  readonly filename: string
+  readonly mime: string
+  readonly text: string
+  /** Runs whose genotype could not be counted, one line each. */
+  readonly notes: readonly string[]
+}
+
 export interface ApiResponses {
   'app.info': AppInfo
   'presets.list': PresetsResponse
@@ -278,6 +317,9 @@ export interface ApiResponses {
   'genotypes.library': readonly LibraryGenotype[]
   'slurm.submit': SlurmSubmitResponse
   'slurm.import': SlurmImportResponse
+  'export.genotype': ExportFileResponse
+  'export.table': ExportTableResponse
+  'export.bundle': ExportFileResponse
 }
 
 // ── live events (app → UI) ─────────────────────────────────────────────────

@@ -23,6 +23,9 @@ export const API_OP_NAMES = [
   'genotypes.library',
   'slurm.submit',
   'slurm.import',
+  'export.genotype',
+  'export.table',
+  'export.bundle',
 ] as const
 export type ApiOpName = (typeof API_OP_NAMES)[number]
 

@@ -74,5 +74,10 @@ test('launch a 2 × 2 grid, watch it, inspect and diff cells, compare methods', 
   await expect(page.getByTestId('band-chart-valAcc')).toBeVisible()
   await shot(page, '6-compare')
 
+  // Export the comparison as a LaTeX table: a real download of a .tex file.
+  await page.getByTestId('export-menu').click()
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-latex').click()])
+  expect(download.suggestedFilename()).toMatch(/\.tex$/)
+
   expect(errors).toEqual([])
 })

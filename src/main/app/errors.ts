@@ -3,6 +3,7 @@ import { GridError } from '../../core/config/grid'
 import { ConfigError } from '../../core/config/search'
 import { GenotypeError } from '../../core/genotype/model'
 import { ApiError } from '../../shared/api'
+import { ExportError } from '../export/genotype'
 import { RunStateError } from '../runs/recovery'
 import { RunInputError } from '../runs/runDir'
 import { ManifestError } from '../slurm/manifest'
@@ -25,7 +26,13 @@ export function toApiError(err: unknown, op: string): ApiError {
     return new ApiError(err instanceof RunStateError ? 'conflict' : 'bad-request', msg)
   }
   if (err instanceof GridError) return new ApiError('bad-request', `grid: ${firstLine(err.message)}`)
-  if (err instanceof ConfigError || err instanceof RunInputError || err instanceof GenotypeError || err instanceof ManifestError)
+  if (
+    err instanceof ConfigError ||
+    err instanceof RunInputError ||
+    err instanceof GenotypeError ||
+    err instanceof ManifestError ||
+    err instanceof ExportError
+  )
     return new ApiError('bad-request', firstLine(err.message))
   const message = err instanceof Error ? err.message : String(err)
   return new ApiError('internal', `${op} failed: ${firstLine(message) || 'internal error'}`)

@@ -28,6 +28,7 @@ import { hasSbatch, prepareSubmission } from '../slurm/submit'
 import type { RunRow, Store } from '../store'
 import { toApiError } from './errors'
 import { estimate } from './estimate'
+import { exportBundleOp, exportGenotypeOp, exportTableOp } from './exports'
 import { readLibrary } from './library'
 import { summariesOf, summaryOf, toSummary } from './summary'
 
@@ -251,5 +252,8 @@ export class AppService {
       for (const id of runIds) this.broadcast(() => ({ type: 'run-updated', run: this.summary(id) }))
       return summary
     },
+    'export.genotype': (req) => exportGenotypeOp(req),
+    'export.table': (req) => exportTableOp(this.o.store, req),
+    'export.bundle': (req) => exportBundleOp(this.o.store, req),
   }
 }

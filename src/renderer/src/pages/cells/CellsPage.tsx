@@ -1,7 +1,8 @@
 /**
  * Cell-graph viewer: two genotype panes (A, B) filled by typing, a file, a run (with an epoch
  * scrubber) or the published library; each drawn as normal and reduce cells, or overlaid as an
- * A → B diff. URL: `?a=<run>&b=<run>` loads two runs' final genotypes and diffs them; `?run=&epoch=`.
+ * A → B diff. URL: `?a=<run>&b=<run>` loads two runs' final genotypes and diffs them; `?run=&epoch=`;
+ * `?lib=NAME[&libB=NAME]` opens published cells of the library (the library's "open in cell viewer" link).
  */
 import { useEffect, useMemo, useState } from 'react'
 import { useApi, useQuery } from '../../api/context'
@@ -9,8 +10,9 @@ import { CellGraphView } from '../../components/cell/CellGraphView'
 import { useRoute } from '../../router'
 import { alphasAt, diffCounts, diffSummaryText, genotypeAt, parsePaneText, pickEntry } from '../../shape/cells'
 import { GenotypePane } from './GenotypePane'
-import { emptyPane, type PaneState, runPane } from './paneState'
+import { emptyPane, findLibrary, libraryPane, type PaneState, runPane } from './paneState'
 import { useRunDetail } from './useRunDetail'
+import { PaneExport } from './PaneExport'
 import './cells.css'
 
 function initialPanes(params: URLSearchParams): { a: PaneState; b: PaneState; diff: boolean } {
@@ -32,6 +34,14 @@ export function CellsPage() {
   useEffect(() => setPanes(initialPanes(new URLSearchParams(query))), [query])
   const runs = useQuery(() => api.call('runs.list', {}), [api])
   const library = useQuery(() => api.call('genotypes.library', {}), [api])
+  // Library links resolve once the library has loaded; they replace only the panes they name.
+  useEffect(() => {
+    const list = library.data
+    if (!list) return
+    const params = new URLSearchParams(query)
+    const [la, lb] = [findLibrary(list, params.get('lib')), findLibrary(list, params.get('libB'))]
+    if (la || lb) setPanes((p) => ({ a: la ? libraryPane(la) : p.a, b: lb ? libraryPane(lb) : p.b, diff: !!(la && lb) }))
+  }, [library.data, query])
   const a = usePane(panes.a)
   const b = usePane(panes.b)
   const set = (side: 'a' | 'b') => (next: PaneState) => setPanes((p) => ({ ...p, [side]: next }))
@@ -133,6 +143,9 @@ export function CellsPage() {
               <span className="pane-letter">{side.toUpperCase()}</span>
               {state.runId ? p.label : (pickEntry(p.parse, state.name)?.name ?? '')}
               {!state.runId && p.label && <span className="muted small"> · {p.label}</span>}
+              {pickEntry(p.parse, state.name) && (
+                <PaneExport side={side} text={p.text} parse={p.parse} entry={pickEntry(p.parse, state.name)!} />
+              )}
             </h2>
             {p.text || !state.runId ? (
               <CellGraphView

@@ -1,5 +1,6 @@
 /** State of one genotype pane (A or B): its text, where the text came from and which named genotype is chosen. */
-import type { PaneSource } from '../../shape/cells'
+import type { LibraryGenotype } from '../../../../shared/api'
+import { libraryKey, librarySource, type PaneSource } from '../../shape/cells'
 
 export interface PaneState {
   readonly text: string
@@ -31,3 +32,13 @@ export const runPane = (runId: string, epoch: number | null = null): PaneState =
   runId,
   epoch,
 })
+
+/** A pane showing a published genotype of the library (`genotypes.library`), as its select does. */
+export const libraryPane = (g: LibraryGenotype): PaneState => {
+  const src = librarySource(g)
+  return { ...emptyPane, text: src.text, source: 'library', label: src.label, libraryKey: libraryKey(g), name: g.name }
+}
+
+/** `?lib=NAME` (pane A) and `&libB=NAME` (pane B): a library entry by name, or by `file:NAME`. */
+export const findLibrary = (list: readonly LibraryGenotype[], want: string | null): LibraryGenotype | undefined =>
+  want ? (list.find((g) => libraryKey(g) === want) ?? list.find((g) => g.name === want)) : undefined

@@ -21,6 +21,7 @@ import {
   SKIP_METRICS,
 } from '../../shape/compare'
 import { BandChart } from './BandChart'
+import { CompareExport } from './CompareExport'
 import { CompareControls } from './CompareControls'
 import { RunPicker } from './RunPicker'
 import { SummaryTable } from './SummaryTable'
@@ -112,6 +113,7 @@ function Dashboard({ ids }: { ids: readonly string[] }) {
   return (
     <>
       {missing.length > 0 && <div className="compare-warning small">Not found (deleted?): {missing.join(', ')}</div>}
+      <CompareExport ids={runs.map((r) => r.run.id)} groupBy={key} />
       <CompareControls
         groupBy={key}
         groupOptions={options}

@@ -1,4 +1,5 @@
 /** The run view's header: identity, status, progress/ETA, actions and key facts. */
+import type { ReactNode } from 'react'
 import type { RunDetail, RunSummary } from '../../../../shared/api'
 import { ProgressBar } from '../../components/common/ProgressBar'
 import { StatusChip } from '../../components/common/StatusChip'
@@ -20,8 +21,11 @@ export function RunHeader({
   now,
   epoch,
   onAction,
+  exportMenu,
 }: {
   detail: RunDetail
+  /** The Export menu (RunExport), placed with the other actions. */
+  exportMenu?: ReactNode
   now: number
   /** The scrubbed epoch, passed on to the Cells view. */
   epoch: number | null
@@ -54,6 +58,7 @@ export function RunHeader({
         >
           Cells
         </Link>
+        {exportMenu}
         {actionsFor(r.status).map((a) => (
           <button
             key={a}

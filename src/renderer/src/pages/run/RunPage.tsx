@@ -13,6 +13,7 @@ import { EventLog } from './EventLog'
 import { GenotypePanel } from './GenotypePanel'
 import { MethodMatrices } from './MethodMatrices'
 import { RunCharts } from './RunCharts'
+import { RunExport } from './RunExport'
 import { RunHeader } from './RunHeader'
 import './run.css'
 
@@ -86,7 +87,19 @@ function RunView({ detail, onAction }: { detail: RunDetail; onAction: ReturnType
 
   return (
     <>
-      <RunHeader detail={detail} now={now} epoch={epoch} onAction={onAction} />
+      <RunHeader
+        detail={detail}
+        now={now}
+        epoch={epoch}
+        onAction={onAction}
+        exportMenu={
+          <RunExport
+            detail={detail}
+            genotype={genotype?.text ?? detail.run.finalGenotype ?? undefined}
+            epoch={genotype ? genotype.epoch : null}
+          />
+        }
+      />
       <RunCharts metrics={detail.metrics} marker={epochs.length > 1 ? epoch : null} />
       <EpochScrubber
         epochs={epochs}
