@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { incompatibility } from './compose'
+import { dottedKeys, setValues } from './overrides'
 
 export { incompatibility } from './compose'
 
@@ -397,63 +398,12 @@ export function getPreset(name: string): Preset {
 
 /** Every settable key, dotted for nested groups (`hessian.every`, `regularization.zeroOne.weight`). */
 export function settingKeys(): string[] {
-  const keys: string[] = []
-  const walk = (obj: Record<string, unknown>, prefix: string) => {
-    for (const [k, v] of Object.entries(obj)) {
-      if (v && typeof v === 'object' && !Array.isArray(v)) walk(v as Record<string, unknown>, `${prefix}${k}.`)
-      else keys.push(`${prefix}${k}`)
-    }
-  }
-  walk(DARTS_PAPER as unknown as Record<string, unknown>, '')
-  return keys
+  return dottedKeys(DARTS_PAPER as unknown as Record<string, unknown>)
 }
 
 /** Parses `key=value` (dotted keys reach nested groups) against the schema's types: numbers, booleans, null, enums, strings. */
 export function applyOverrides(base: SearchConfig, sets: readonly string[]): SearchConfig {
-  const next = structuredClone(base) as unknown as Record<string, unknown>
-  for (const item of sets) {
-    const eq = item.indexOf('=')
-    if (eq <= 0) throw new ConfigError(`--set expects key=value, got '${item}'`)
-    const key = item.slice(0, eq).trim()
-    const raw = item.slice(eq + 1).trim()
-    const path = key.split('.')
-    let obj = next
-    for (const part of path.slice(0, -1)) {
-      const child = obj[part]
-      if (!child || typeof child !== 'object') throw unknownKey(key)
-      obj = child as Record<string, unknown>
-    }
-    const last = path[path.length - 1]!
-    if (!(last in obj)) throw unknownKey(key)
-    if (obj[last] && typeof obj[last] === 'object')
-      throw new ConfigError(
-        `'${key}' is a group; set one of its keys (${settingKeys()
-          .filter((k) => k.startsWith(`${key}.`))
-          .join(', ')})`,
-      )
-    obj[last] = coerce(raw, obj[last])
-  }
-  return validateConfig(next)
-}
-
-const unknownKey = (key: string) => {
-  const near = settingKeys().filter((k) => k.split('.').pop() === key.split('.').pop())
-  const hint = near.length ? `did you mean ${near.join(' or ')}?` : `settings: ${settingKeys().join(', ')}`
-  return new ConfigError(`unknown setting '${key}' (${hint})`)
-}
-
-function coerce(raw: string, current: unknown): unknown {
-  if (raw === 'null') return null
-  if (typeof current === 'boolean' || raw === 'true' || raw === 'false') {
-    if (raw === 'true') return true
-    if (raw === 'false') return false
-    return raw
-  }
-  if (typeof current === 'number' || current === null) {
-    const n = Number(raw)
-    return raw !== '' && Number.isFinite(n) ? n : raw
-  }
-  return raw
+  return validateConfig(setValues(base, sets, (message) => new ConfigError(message)))
 }
 
 /** Validates a whole config; the error names the key and the rule it broke. */
