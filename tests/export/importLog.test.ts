@@ -201,12 +201,9 @@ describe('hdarts export (2 methods × 3 seeds, imported)', () => {
   }, 120_000)
 
   const bad: [string, string[], RegExp][] = [
-    ['no --format', ['--group-by', 'method'], /--format is required \(latex, csv, md\)/],
-    [
-      'bundle is not offered',
-      ['--group-by', 'method', '--format', 'bundle'],
-      /unknown format 'bundle' \(valid: latex, csv, md\)/,
-    ],
+    ['no --format', ['--group-by', 'method'], /--format is required \(latex, csv, md, bundle\)/],
+    ['a bundle without --out', ['--group-by', 'method', '--format', 'bundle'], /--format bundle needs --out FILE\.zip/],
+    ['an unknown format', ['--group-by', 'method', '--format', 'docx'], /unknown format 'docx'/],
     ['neither --runs nor --group-by', ['--format', 'md'], /give --runs ID,\.\.\. or --group-by KEY/],
     ['an unknown run', ['--runs', 'nope', '--format', 'md'], /no run matches "nope"/],
     ['an unknown key', ['--group-by', 'colour', '--format', 'md'], /no run has the config key 'colour'/],
