@@ -92,7 +92,7 @@ export async function runForeground(o: ForegroundOptions): Promise<number> {
 
   const runs = [...touched].map((id) => o.store.getRun(id)).filter((r): r is RunRow => r !== undefined)
   if (o.json) process.stdout.write(JSON.stringify({ runs: runs.map(runJson) }, null, 2) + '\n')
-  else report(runs, view)
+  else report(runs, view, o.store)
   if (runs.every((r) => r.status === 'finished')) return 0
   if (interrupted) return 75
   if (single && runs[0]?.status === 'failed' && runs[0].statusReason === 'bad-input') {
@@ -102,15 +102,18 @@ export async function runForeground(o: ForegroundOptions): Promise<number> {
   return 1
 }
 
-function report(runs: readonly RunRow[], view: ProgressView | MultiProgressView | null): void {
+function report(runs: readonly RunRow[], view: ProgressView | MultiProgressView | null, store: Store): void {
   const say = (s: string) => (view ? view.line(s) : process.stderr.write(s + '\n'))
   if (runs.length === 1) {
     const r = runs[0]!
-    if (r.status === 'finished')
+    if (r.status === 'finished') {
+      // An evaluation has no val acc: its headline is the last epoch's test accuracy.
+      const testAcc = r.kind === 'eval' ? (store.latestMetrics([r.id])[r.id]?.testAcc ?? null) : null
+      const acc = r.kind === 'eval' ? ['test acc', testAcc] : ['best val acc', r.bestValAcc]
       say(
-        `finished: best val acc ${r.bestValAcc === null ? '-' : `${(100 * r.bestValAcc).toFixed(2)}%`}\n  genotype = ${r.finalGenotype}`,
+        `finished: ${acc[0]} ${acc[1] === null ? '-' : `${(100 * Number(acc[1])).toFixed(2)}%`}\n  genotype = ${r.finalGenotype}`,
       )
-    else if (r.status === 'paused') say(`paused; continue with: hdarts runs resume ${r.id}`)
+    } else if (r.status === 'paused') say(`paused; continue with: hdarts runs resume ${r.id}`)
     else if (r.status !== 'failed' || r.statusReason !== 'bad-input')
       say(
         `${r.status}${r.statusReason ? ` (${r.statusReason})` : ''}${r.error ? `: ${r.error}` : ''}; see ${join(r.runDir, WORKER_LOG)}`,

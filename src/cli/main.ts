@@ -3,6 +3,7 @@
  * 2 bad input with one line on stderr; a stack trace only with --debug.
  */
 import { type Command, helpText, parseCommandArgs } from './command'
+import { evalCommand } from './commands/eval'
 import { exportCommand } from './commands/export'
 import { convertCommand, paramsCommand } from './commands/genotype'
 import { importDartsLogCommand } from './commands/import'
@@ -20,6 +21,7 @@ interface Group {
 
 const GROUPS: readonly Group[] = [
   { name: 'search', summary: 'run an architecture search', commands: [searchCommand] },
+  { name: 'eval', summary: 'train a genotype from scratch and report its test accuracy', commands: [evalCommand] },
   { name: 'runs', summary: 'list, inspect, resume, retry and cancel runs; run grids', commands: RUNS_COMMANDS },
   {
     name: 'genotype',

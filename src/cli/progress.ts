@@ -58,6 +58,11 @@ export class ProgressView {
         `epoch ${e.epoch + 1}/${this.epochs} done in ${formatDuration(e.epochSec)}: train loss ${e.trainLoss.toFixed(3)} acc ${(100 * e.trainAcc).toFixed(1)}%, ` +
           `val loss ${e.valLoss.toFixed(3)} acc ${(100 * e.valAcc).toFixed(1)}%, lr ${e.lr.toPrecision(3)}, skips ${e.skipsNormal}/${e.skipsReduce}`,
       )
+    } else if (e.type === 'evalEpoch') {
+      this.line(
+        `epoch ${e.epoch + 1}/${this.epochs} done in ${formatDuration(e.epochSec)}: train loss ${e.trainLoss.toFixed(3)} acc ${(100 * e.trainAcc).toFixed(1)}%, ` +
+          `test loss ${e.testLoss.toFixed(3)} acc ${(100 * e.testAcc).toFixed(1)}%, lr ${e.lr.toPrecision(3)}, drop path ${e.dropPath.toFixed(3)}`,
+      )
     } else if (e.type === 'genotype') {
       this.line(`  genotype = ${e.text}`)
     } else if (e.type === 'started') {

@@ -63,6 +63,21 @@ export type RunEventBody =
       readonly skipsReduce: number
     }
   | {
+      /** One epoch of an evaluation run (training a fixed genotype from scratch), tested on the TEST set. */
+      readonly type: 'evalEpoch'
+      readonly epoch: number
+      readonly lr: number
+      /** Drop-path probability this epoch trained with. */
+      readonly dropPath: number
+      /** CE + auxiliaryWeight·CE_aux, as DARTS train.py logs it. */
+      readonly trainLoss: number
+      readonly trainAcc: number
+      readonly testLoss: number
+      readonly testAcc: number
+      readonly epochSec: number
+      readonly imagesPerSec: number
+    }
+  | {
       readonly type: 'alphas'
       readonly epoch: number
       readonly ops: readonly string[]
@@ -97,6 +112,21 @@ export type RunEventBody =
       readonly reason: 'epoch' | 'signal'
     }
   | { readonly type: 'finished'; readonly genotype: string; readonly valAcc: number; readonly seconds: number }
+  | {
+      /** The end of an evaluation run: the final test accuracy and the cost in DARTS's convention. */
+      readonly type: 'finished'
+      readonly kind: 'eval'
+      readonly genotype: string
+      readonly testAcc: number
+      readonly seconds: number
+      /** Auxiliary head excluded (DARTS `count_parameters_in_MB`). */
+      readonly params: number
+      readonly paramsWithAux: number
+      /** Multiply-adds of one image. */
+      readonly flops: number
+      /** Whether the auxiliary head was trained. */
+      readonly auxiliary: boolean
+    }
   | { readonly type: 'failed'; readonly reason: 'error' | 'out-of-memory' | 'bad-input'; readonly message: string }
   | { readonly type: 'stopped'; readonly signal: string; readonly epoch: number; readonly step: number }
 
@@ -115,7 +145,22 @@ export const EPOCH_METRIC_KEYS = [
   'skipsNormal',
   'skipsReduce',
 ] as const
+/** The numeric fields of an 'evalEpoch' event: the metric keys the store writes for it (step = epoch). */
+export const EVAL_EPOCH_METRIC_KEYS = [
+  'lr',
+  'dropPath',
+  'trainLoss',
+  'trainAcc',
+  'testLoss',
+  'testAcc',
+  'epochSec',
+  'imagesPerSec',
+] as const
 export type RunEventType = RunEventBody['type']
+
+/** A search's 'finished' event (an evaluation's carries `kind: 'eval'` and testAcc instead of valAcc). */
+export type SearchFinished = Extract<RunEventBody, { type: 'finished'; valAcc: number }>
+export type EvalFinished = Extract<RunEventBody, { type: 'finished'; kind: 'eval' }>
 
 /**
  * One event as a JSON line. JSON has no NaN or ±Infinity (`JSON.stringify` writes null), and a

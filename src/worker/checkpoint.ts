@@ -13,11 +13,17 @@ export const LATEST = 'latest.ckpt'
 export const PREVIOUS = 'previous.ckpt'
 const TEMP = 'latest.ckpt.tmp'
 
+/** What a checkpoint holds: a search Snapshot, an evaluation's EvalSnapshot (JSON metadata + float32 payload). */
+export interface CheckpointData {
+  readonly meta: object
+  readonly data: Float32Array
+}
+
 export class CheckpointError extends Error {
   override name = 'CheckpointError'
 }
 
-export function encodeCheckpoint(snap: Snapshot): Buffer {
+export function encodeCheckpoint(snap: CheckpointData): Buffer {
   const meta = Buffer.from(JSON.stringify(snap.meta), 'utf8')
   const head = Buffer.alloc(4)
   head.writeUInt32LE(meta.length)
@@ -76,7 +82,7 @@ function fsyncDir(dir: string): void {
 }
 
 /** Writes `latest.ckpt` atomically; the one it replaces becomes `previous.ckpt`. Returns the bytes written. */
-export function writeCheckpoint(dir: string, snap: Snapshot): number {
+export function writeCheckpoint(dir: string, snap: CheckpointData): number {
   const buf = encodeCheckpoint(snap)
   try {
     writeDurably(join(dir, TEMP), buf)

@@ -1,5 +1,5 @@
 /**
- * Search worker: one process per run. `node --import tsx src/worker/main.ts RUN_DIR [--resume]`.
+ * Run worker (a search or an evaluation, by run.json's kind): one process per run. `node --import tsx src/worker/main.ts RUN_DIR [--resume]`.
  * Appends events to RUN_DIR/events.jsonl (and sends them to the parent over IPC when there is one),
  * checkpoints at every epoch end and on SIGTERM/SIGINT/SIGUSR1 (Slurm's warning signal), and resumes
  * exactly from the newest good checkpoint.
@@ -10,14 +10,12 @@ import type { RunEventBody } from '../core/events'
 import { CHECKPOINT_DIR, EVENTS_FILE, RUN_FILE, runFileSchema } from '../core/run/runFile'
 import { describeBackend, initBackend, isOutOfMemoryError } from '../engine/backends/init'
 import { DatasetError } from '../engine/data/types'
-import { loadSearchData } from '../engine/search/data'
-import { buildSearch } from '../engine/search/session'
-import { restoreSnapshot, takeSnapshot } from '../engine/search/snapshot'
-import { CheckpointError, readCheckpoint, writeCheckpoint } from './checkpoint'
+import { CheckpointError, readCheckpoint } from './checkpoint'
+import { BadInput } from './context'
+import { runEval } from './eval'
 import { EventLog, readEvents } from './eventLog'
 import { toParent, WORKER_EXIT } from './protocol'
-
-class BadInput extends Error {}
+import { runSearch } from './search'
 
 async function main(argv: string[]): Promise<number> {
   // Installed first: a signal during start-up still ends in a checkpoint after the first step.
@@ -65,69 +63,19 @@ async function main(argv: string[]): Promise<number> {
 
   const backend = await initBackend(run.config.backend === 'auto' ? undefined : run.config.backend)
   console.log(`[run ${run.id} worker ${process.pid}] ${describeBackend(backend)}`)
-  const backendRecord = { name: backend.name, package: backend.package, version: backend.version, device: backend.device }
-  const { data, info } = await loadSearchData(run.config, { dataDir: run.dataDir, download: run.download })
-  const searcher = buildSearch(run.config, data, info.numClasses)
-
-  if (checkpoint) {
-    restoreSnapshot(searcher, checkpoint.snapshot)
-    emit({
-      type: 'resumed',
-      epoch: searcher.position.epoch,
-      step: searcher.position.step,
-      backend: backendRecord,
-      discardedAfterSeq: eventSeq,
-    })
-  } else if (resume) {
-    // Killed before its first checkpoint: start over, keeping nothing from the lost attempt.
-    emit({ type: 'resumed', epoch: 0, step: 0, backend: backendRecord, discardedAfterSeq: eventSeq })
-  }
-  if (!resume || !checkpoint)
-    emit({
-      type: 'started',
-      runId: run.id,
-      preset: run.preset,
-      backend: backendRecord,
-      weights: searcher.net.specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0),
-      stepsPerEpoch: searcher.stepsPerEpoch,
-      epochs: searcher.totalEpochs, // DARTS-PT's tuning epochs extend the run
-    })
-
-  const started = performance.now()
-  const stop = await searcher.run({
+  const ctx = {
+    dir,
+    ckptDir,
+    resume,
+    checkpoint,
+    eventSeq,
+    log,
     emit,
     stopRequested: () => stopSignal,
-    checkpoint: async (reason) => {
-      log.sync()
-      const snap = takeSnapshot(searcher)
-      // The checkpoint records how far the event log is valid; a resume drops anything after it.
-      const seqAfter = log.lastSeq + 1
-      const bytes = writeCheckpoint(ckptDir, { meta: { ...snap.meta, eventSeq: seqAfter } as typeof snap.meta, data: snap.data })
-      emit({
-        type: 'checkpoint',
-        epoch: searcher.position.epoch,
-        step: searcher.position.step,
-        file: join(CHECKPOINT_DIR, 'latest.ckpt'),
-        bytes,
-        reason,
-      })
-      log.sync()
-    },
-  })
-  if (stop) {
-    emit({ type: 'stopped', signal: stop, epoch: searcher.position.epoch, step: searcher.position.step })
-    log.close()
-    return WORKER_EXIT.stopped
+    backend: { name: backend.name, package: backend.package, version: backend.version, device: backend.device },
   }
-  emit({
-    type: 'finished',
-    // R-DARTS early stop: the genotype of the stop epoch; DARTS-PT: the projected one.
-    genotype: searcher.finalGenotypeText(),
-    valAcc: searcher.finalValAcc(),
-    seconds: (performance.now() - started) / 1000,
-  })
-  log.close()
-  return WORKER_EXIT.finished
+  // One entry for every kind of run, so the launchers (CLI, RunService, Slurm) need not know the kind.
+  return run.kind === 'eval' ? runEval({ ...ctx, run }) : runSearch({ ...ctx, run })
 }
 
 let activeEmit: ((body: RunEventBody) => void) | null = null

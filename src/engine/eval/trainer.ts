@@ -183,6 +183,31 @@ export class EvalTrainer {
 
   /** Trains epoch `this.epoch`, evaluates on the test set and advances. */
   runEpoch(onProgress?: (p: EvalProgress) => void, shouldStop?: () => boolean): EvalEpochMetrics | null {
+    const steps = this.epochSteps(onProgress, shouldStop)
+    for (;;) {
+      const r = steps.next()
+      if (r.done) return r.value
+    }
+  }
+
+  /**
+   * As runEpoch, yielding to the event loop after every step: a worker's signal handlers only run then,
+   * and a stop must not wait for the end of an epoch (hours at DARTS scale on a CPU).
+   */
+  async runEpochAsync(onProgress?: (p: EvalProgress) => void, shouldStop?: () => boolean): Promise<EvalEpochMetrics | null> {
+    const steps = this.epochSteps(onProgress, shouldStop)
+    for (;;) {
+      const r = steps.next()
+      if (r.done) return r.value
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+  }
+
+  /** The epoch as a generator that yields after each step; returns null when stopped. */
+  private *epochSteps(
+    onProgress?: (p: EvalProgress) => void,
+    shouldStop?: () => boolean,
+  ): Generator<void, EvalEpochMetrics | null, void> {
     const epoch = this.epoch
     const lr = this.lrAt(epoch)
     const t0 = performance.now()
@@ -195,6 +220,7 @@ export class EvalTrainer {
       const r = this.trainStep(b, epoch, lr)
       ;[loss, correct, seen] = [loss + r.loss, correct + r.correct, seen + b.size]
       onProgress?.({ epoch, step: step + 1, stepsPerEpoch: steps, trainLoss: loss / seen, trainAcc: correct / seen })
+      yield
     }
     const trainSec = (performance.now() - t0) / 1000
     const test = this.evaluate()

@@ -66,6 +66,8 @@ function runFileOf(row: RunRow): { text: string; versions: Record<string, string
     preset: row.preset,
     createdAt: new Date(row.createdAt).toISOString(),
     config: row.config,
+    // An evaluation's run.json names its genotype; the database keeps its text as the final genotype.
+    ...(row.kind === 'eval' ? { genotype: { name: null, text: row.finalGenotype ?? '' } } : {}),
     dataDir: null,
     download: false,
     versions: {},

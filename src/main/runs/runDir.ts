@@ -7,7 +7,15 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join, resolve } from 'node:path'
 import { applyOverrides, ConfigError, getPreset, type SearchConfig } from '../../core/config/search'
 import type { RunEvent } from '../../core/events'
-import { CHECKPOINT_DIR, makeRunId, RUN_FILE, RUN_FILE_VERSION, type RunFile, runFileSchema } from '../../core/run/runFile'
+import {
+  CHECKPOINT_DIR,
+  makeRunId,
+  RUN_FILE,
+  RUN_FILE_VERSION,
+  type RunFile,
+  runFileSchema,
+  type SearchRunFile,
+} from '../../core/run/runFile'
 import { APP_VERSION } from '../../shared/app'
 import type { NewRun } from '../store'
 
@@ -42,7 +50,7 @@ export function resolveConfig(spec: RunSpec): SearchConfig {
 }
 
 /** Builds run.json's content without touching the disk. */
-export function buildRunFile(spec: RunSpec, now = new Date(), random = randomBytes(2).toString('hex')): RunFile {
+export function buildRunFile(spec: RunSpec, now = new Date(), random = randomBytes(2).toString('hex')): SearchRunFile {
   const config = resolveConfig(spec)
   const dataDir = spec.dataDir ? resolve(spec.dataDir) : null
   if (dataDir && !existsSync(dataDir)) throw new RunInputError(`--data-dir ${dataDir}: no such directory`)
@@ -61,11 +69,16 @@ export function buildRunFile(spec: RunSpec, now = new Date(), random = randomByt
 }
 
 /** Creates `<runsDir>/<id>/` with run.json and an empty checkpoints folder. */
-export function createRunDir(runsDir: string, spec: RunSpec): { dir: string; run: RunFile } {
-  const run = buildRunFile(spec)
+export function createRunDir(runsDir: string, spec: RunSpec): { dir: string; run: SearchRunFile } {
+  return writeRunDir(runsDir, () => buildRunFile(spec))
+}
+
+/** Writes a new run directory for the run.json `build` makes (called again on an id clash). */
+export function writeRunDir<R extends RunFile>(runsDir: string, build: () => R): { dir: string; run: R } {
+  const run = build()
   const dir = join(resolve(runsDir), run.id)
   // Exclusive: two runs created in the same second with the same random suffix must not share a folder.
-  if (existsSync(dir)) return createRunDir(runsDir, spec)
+  if (existsSync(dir)) return writeRunDir(runsDir, build)
   try {
     mkdirSync(join(dir, CHECKPOINT_DIR), { recursive: true })
   } catch (err) {
@@ -135,7 +148,8 @@ export function newRunRow(
     runDir: dir,
     kind: run.kind,
     preset: run.preset,
-    method: config.method,
+    // An evaluation has no search method; 'eval' groups such runs in lists and tables.
+    method: run.kind === 'eval' ? 'eval' : run.config.method,
     dataset: config.dataset,
     seed: config.seed,
     config,

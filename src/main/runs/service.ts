@@ -16,7 +16,7 @@ import type { WorkerLauncher } from './launcher'
 import { acquireServiceLock, type ServiceLock } from './lock'
 import { isWorkerOf } from './process'
 import { cancelRun, endedPatch, lostRunOutcome, outcomePatch, type RetryPolicy, RunStateError } from './recovery'
-import { createRunDir, deleteRunDir, newRunRow, openRunDir, resolveConfig, type RunSpec } from './runDir'
+import { createRunDir, deleteRunDir, newRunRow, openRunDir, resolveConfig, RunInputError, type RunSpec } from './runDir'
 import { type SessionEnd, WorkerSession } from './session'
 import { freeSlots, gpusFromEnv, type Slot, takeSlot } from './slots'
 import type { StopRequest } from './exitReason'
@@ -235,6 +235,8 @@ export class RunService extends EventEmitter<RunServiceEvents> {
   duplicate(id: string, sets: readonly string[] = []): RunRow {
     const src = this.mustGet(id)
     const { run } = openRunDir(src.runDir)
+    // The queue creates search runs only; an evaluation is started with `hdarts eval`.
+    if (run.kind !== 'search') throw new RunInputError(`run ${id} is an evaluation; only searches can be duplicated`)
     return this.submit({
       preset: run.preset ?? 'custom',
       baseConfig: run.config,

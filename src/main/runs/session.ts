@@ -13,7 +13,16 @@ import type { WorkerHandle, WorkerMessage } from './launcher'
 import { readRunEvents } from './runDir'
 
 /** Events that end a phase the UI and the scheduler care about: written at once, not batched. */
-const FLUSH_NOW = new Set<RunEvent['type']>(['started', 'resumed', 'epoch', 'checkpoint', 'finished', 'failed', 'stopped'])
+const FLUSH_NOW = new Set<RunEvent['type']>([
+  'started',
+  'resumed',
+  'epoch',
+  'evalEpoch',
+  'checkpoint',
+  'finished',
+  'failed',
+  'stopped',
+])
 
 export interface SessionEnd {
   readonly code: number | null

@@ -61,7 +61,7 @@ export function runProgress(runDir: string): RunProgress {
       valAcc = e.valAcc
     } else if (e.type === 'finished') {
       finished = true
-      valAcc = e.valAcc
+      valAcc = 'valAcc' in e ? e.valAcc : null
     } else if (e.type === 'failed') failed = e.message
   }
   return { epochsDone: epochs.size, epochsTotal, finished, failed, resumes, lastEvent: events.at(-1)?.type ?? null, valAcc }

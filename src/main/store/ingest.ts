@@ -4,7 +4,7 @@
  * per event. Every derived row records the seq of its event, which makes a resume's truncation exact.
  */
 import type { Database, Statement } from 'better-sqlite3'
-import { EPOCH_METRIC_KEYS, type RunEvent } from '../../core/events'
+import { EPOCH_METRIC_KEYS, EVAL_EPOCH_METRIC_KEYS, type RunEvent } from '../../core/events'
 import { encodeMatrix, encodeNumber, toNumber, type StoredNumber } from './codec'
 import { StoreError } from './errors'
 import { RowBuffer } from './rowBuffer'
@@ -111,8 +111,9 @@ export class Ingester {
          SELECT run_num, key, max(step), value, is_nan, is_inf, time, seq FROM metrics WHERE run_num = ? GROUP BY key`,
       ),
       valAcc: db.prepare(
-        `SELECT max(step) AS last, max(CASE WHEN is_nan = 0 AND is_inf = 0 THEN value END) AS best
-         FROM metrics WHERE run_num = ? AND key = 'valAcc'`,
+        // An evaluation has testAcc per epoch instead; it counts the epochs done but is no val acc.
+        `SELECT max(step) AS last, max(CASE WHEN key = 'valAcc' AND is_nan = 0 AND is_inf = 0 THEN value END) AS best
+         FROM metrics WHERE run_num = ? AND key IN ('valAcc', 'testAcc')`,
       ),
       lastValAcc: db.prepare(`SELECT value, is_nan, is_inf FROM latest_metrics WHERE run_num = ? AND key = 'valAcc'`),
     }
@@ -241,6 +242,14 @@ export class Ingester {
         if (sum.epochs_total) sum.progress = clamp01(sum.epochs_done / sum.epochs_total)
         break
       }
+      case 'evalEpoch': {
+        // Test metrics, not validation: the val-acc summary columns stay for searches.
+        const epoch = int(e.epoch)
+        for (const k of EVAL_EPOCH_METRIC_KEYS) metric(k, epoch, e[k])
+        sum.epochs_done = Math.max(sum.epochs_done, epoch + 1)
+        if (sum.epochs_total) sum.progress = clamp01(sum.epochs_done / sum.epochs_total)
+        break
+      }
       case 'method': {
         const epoch = int(e.epoch)
         for (const [k, v] of Object.entries(e.scalars ?? {})) metric(`m.${k}`, epoch, v)
@@ -271,7 +280,7 @@ export class Ingester {
         sum.final_genotype = String(e.genotype ?? '')
         sum.eta_sec = 0
         sum.progress = 1
-        sum.last_val_acc ??= finiteOrNull(e.valAcc)
+        if (e.kind !== 'eval') sum.last_val_acc ??= finiteOrNull(e.valAcc)
         break
       case 'failed':
         sum.status = 'failed'

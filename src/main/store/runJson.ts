@@ -14,10 +14,18 @@ const runJsonSchema = z.looseObject({
   kind: z.string().min(1),
   preset: z.string().nullable(),
   createdAt: z.string(),
-  config: z.looseObject({ method: z.string(), dataset: z.string(), seed: z.number().int() }),
+  // An evaluation's config has no method; see runMethod.
+  config: z.looseObject({ method: z.string().optional(), dataset: z.string(), seed: z.number().int() }),
 })
 
 export type RunJson = z.infer<typeof runJsonSchema>
+
+/** The method column of a run: the search method, or 'eval' for an evaluation (as newRunRow). */
+export function runMethod(run: RunJson): string {
+  if (run.kind === 'eval') return 'eval'
+  if (!run.config.method) throw new StoreError(`run ${run.id}: config.method: required for a ${run.kind} run`)
+  return run.config.method
+}
 
 export function readRunJson(file: string): RunJson {
   let json: unknown

@@ -25,7 +25,7 @@ import {
   type NumberRow,
   type RunDbRow,
 } from './rows'
-import { readRunJson } from './runJson'
+import { readRunJson, runMethod } from './runJson'
 import { escapeLike, groupedFinalSql, listRunsSql, SQL } from './sql'
 import {
   RUN_STATUSES,
@@ -223,7 +223,8 @@ export class Store {
     return this.db
       .transaction((): IngestDirResult => {
         if (!this.s.getRun!.get(run.id)) {
-          const { method, dataset, seed } = run.config
+          const { dataset, seed } = run.config
+          const method = runMethod(run)
           const createdAt = Date.parse(run.createdAt)
           this.insertRunTx({
             id: run.id,

@@ -2,7 +2,7 @@
  * The run view's data: live events merged into a RunDetail, chart rows, the epoch scrubber's snapshots
  * (pure; no React). Merging is append-only and keyed by step, so a replayed event changes nothing.
  */
-import { EPOCH_METRIC_KEYS, type RunEvent } from '../../../core/events'
+import { EPOCH_METRIC_KEYS, EVAL_EPOCH_METRIC_KEYS, type RunEvent } from '../../../core/events'
 import type { AlphaSnapshotDto, LiveEvent, MetricPoint, RunDetail } from '../../../shared/api'
 
 /** Metric keys of an 'epoch' event, as the store names them. */
@@ -36,6 +36,11 @@ export function applyRunEvent(d: RunDetail, e: RunEvent): RunDetail {
         const v = Number(e[k])
         metrics[k] = upsertPoint(metrics[k] ?? [], { step: e.epoch, value: v })
       }
+      return { ...d, metrics }
+    }
+    case 'evalEpoch': {
+      const metrics = { ...d.metrics }
+      for (const k of EVAL_EPOCH_METRIC_KEYS) metrics[k] = upsertPoint(metrics[k] ?? [], { step: e.epoch, value: Number(e[k]) })
       return { ...d, metrics }
     }
     case 'method': {
@@ -173,6 +178,7 @@ export const EVENT_TYPES = [
   'resumed',
   'progress',
   'epoch',
+  'evalEpoch',
   'alphas',
   'genotype',
   'method',
@@ -203,8 +209,12 @@ export function eventSummary(e: RunEvent): string {
         .join(' ')}${Object.keys(e.matrices).length ? ` · matrices ${Object.keys(e.matrices).join(', ')}` : ''}`
     case 'checkpoint':
       return `epoch ${e.epoch} step ${e.step} · ${e.reason} · ${e.file} (${e.bytes} B)`
+    case 'evalEpoch':
+      return `epoch ${e.epoch} · test acc ${fix(e.testAcc)} · test loss ${fix(e.testLoss)} · train acc ${fix(e.trainAcc)} · lr ${fix(e.lr)} · drop path ${fix(e.dropPath)} · ${fix(e.epochSec)} s`
     case 'finished':
-      return `val acc ${fix(e.valAcc)} in ${fix(e.seconds)} s`
+      return 'valAcc' in e
+        ? `val acc ${fix(e.valAcc)} in ${fix(e.seconds)} s`
+        : `test acc ${fix(e.testAcc)} in ${fix(e.seconds)} s · ${e.params} params (${e.paramsWithAux} with aux) · ${e.flops} FLOPs`
     case 'failed':
       return `${e.reason}: ${e.message}`
     case 'stopped':
