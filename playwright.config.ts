@@ -14,7 +14,8 @@ export default defineConfig({
   reporter: [['list']],
   globalSetup: './tests/e2e/globalSetup.ts',
   globalTeardown: './tests/e2e/globalTeardown.ts',
-  use: { trace: 'off', screenshot: 'only-on-failure' },
+  // A stuck click fails in 30 s instead of waiting out the whole test's budget.
+  use: { trace: 'off', screenshot: 'only-on-failure', actionTimeout: 30_000 },
   projects: [
     {
       name: 'debian-chromium',

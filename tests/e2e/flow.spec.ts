@@ -64,7 +64,10 @@ test('launch a 2 × 2 grid, watch it, inspect and diff cells, compare methods', 
 
   // Compare: select all four in the table, group by method, mean ± std and a p-value column.
   await page.getByTestId('nav-runs').click()
+  // The table loads asynchronously: wait for its rows before collecting their checkboxes.
+  await expect(page.getByTestId('run-select')).toHaveCount(4)
   for (const box of await page.getByTestId('run-select').all()) await box.check()
+  await expect(page.getByTestId('compare-selected')).toBeEnabled()
   await page.getByTestId('compare-selected').click()
   await expect(page.getByTestId('compare-page')).toBeVisible()
   await page.getByTestId('group-by').selectOption('preset')
