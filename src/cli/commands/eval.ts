@@ -13,7 +13,8 @@ import { EVENTS_FILE } from '../../core/run/runFile'
 import { createEvalRunDir, type EvalRunSpec, resolveEvalConfig } from '../../main/runs/evalRunDir'
 import { lastEvent, newRunRow, RunInputError } from '../../main/runs/runDir'
 import type { Command } from '../command'
-import { DB_OPTION, openDb } from '../db'
+import { RUN_OPTIONS } from './search'
+import { openDb } from '../db'
 import { CliError } from '../errors'
 import { readInput } from '../io'
 import { defaultRunsDir } from '../paths'
@@ -84,19 +85,8 @@ export const evalCommand: Command = {
     genotype: { type: 'string', value: 'FILE', help: 'the genotype file' },
     name: { type: 'string', value: 'NAME', help: 'the genotype to train when FILE holds several (name or alias)' },
     preset: { type: 'string', value: 'NAME', help: 'eval preset' },
-    set: { type: 'string', multiple: true, value: 'KEY=VALUE', help: 'override a setting (repeatable)' },
-    'data-dir': { type: 'string', value: 'DIR', help: 'look for dataset files here first' },
-    download: { type: 'boolean', help: 'download the dataset (checksum-verified) if no copy is found' },
-    'runs-dir': {
-      type: 'string',
-      value: 'DIR',
-      help: 'where run directories go',
-      default: '$HDARTS_RUNS_DIR or the app-data folder',
-    },
-    backend: { type: 'string', value: 'NAME', help: 'pin a TF.js backend' },
+    ...RUN_OPTIONS,
     resume: { type: 'string', value: 'RUN_DIR', help: 'resume a stopped or interrupted evaluation from its last checkpoint' },
-    db: DB_OPTION,
-    json: { type: 'boolean', help: 'print one JSON document at the end instead of progress' },
   },
   examples: [
     'hdarts eval --genotype resources/genotypes/darts.py --name DARTS_V2 --preset darts-eval-quick',

@@ -9,7 +9,7 @@ import { BACKEND_CHOICES, DATASET_IDS, PRESETS } from '../../core/config/search'
 import { EVENTS_FILE, type RunFile } from '../../core/run/runFile'
 import { createRunDir, lastEvent, newRunRow, resolveConfig, RunInputError, type RunSpec } from '../../main/runs/runDir'
 import type { Store } from '../../main/store/store'
-import type { Command } from '../command'
+import type { Command, OptionSpec } from '../command'
 import { DB_OPTION, openDb } from '../db'
 import { CliError } from '../errors'
 import { defaultRunsDir } from '../paths'
@@ -43,6 +43,22 @@ function createRun(values: Record<string, unknown>, store: Store): { dir: string
   return created
 }
 
+/** Options every run-creating command shares (search, eval); order as shown in --help. */
+export const RUN_OPTIONS = {
+  set: { type: 'string', multiple: true, value: 'KEY=VALUE', help: 'override a setting (repeatable)' },
+  'data-dir': { type: 'string', value: 'DIR', help: 'look for dataset files here first' },
+  download: { type: 'boolean', help: 'download the dataset (checksum-verified) if no copy is found' },
+  'runs-dir': {
+    type: 'string',
+    value: 'DIR',
+    help: 'where run directories go',
+    default: '$HDARTS_RUNS_DIR or the app-data folder',
+  },
+  backend: { type: 'string', value: 'NAME', help: 'pin a TF.js backend' },
+  db: DB_OPTION,
+  json: { type: 'boolean', help: 'print one JSON document at the end instead of progress' },
+} as const satisfies Record<string, OptionSpec>
+
 export const searchCommand: Command = {
   name: 'search',
   summary: 'Run an architecture search (any method preset; see --help) in a worker process, registered in the run database.',
@@ -58,19 +74,8 @@ export const searchCommand: Command = {
   options: {
     preset: { type: 'string', value: 'NAME', help: 'search preset' },
     dataset: { type: 'string', value: 'ID', help: 'dataset (overrides the preset)' },
-    'data-dir': { type: 'string', value: 'DIR', help: 'look for dataset files here first' },
-    download: { type: 'boolean', help: 'download the dataset (checksum-verified) if no copy is found' },
-    set: { type: 'string', multiple: true, value: 'KEY=VALUE', help: 'override a setting (repeatable)' },
-    'runs-dir': {
-      type: 'string',
-      value: 'DIR',
-      help: 'where run directories go',
-      default: '$HDARTS_RUNS_DIR or the app-data folder',
-    },
-    backend: { type: 'string', value: 'NAME', help: 'pin a TF.js backend' },
+    ...RUN_OPTIONS,
     resume: { type: 'string', value: 'RUN_DIR', help: 'resume a stopped or interrupted run from its last checkpoint' },
-    db: DB_OPTION,
-    json: { type: 'boolean', help: 'print one JSON document at the end instead of progress' },
   },
   examples: [
     'hdarts search --preset darts-1st-quick',

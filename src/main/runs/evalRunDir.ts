@@ -4,13 +4,11 @@
  * since run.json is what the worker trusts.
  */
 import { randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
 import { applyEvalOverrides, type EvalConfig, getEvalPreset } from '../../core/config/eval'
 import { ConfigError } from '../../core/config/search'
 import { type EvalRunFile, makeRunId, RUN_FILE_VERSION } from '../../core/run/runFile'
 import { APP_VERSION } from '../../shared/app'
-import { RunInputError, writeRunDir } from './runDir'
+import { resolveDataDir, RunInputError, writeRunDir } from './runDir'
 
 export interface EvalRunSpec {
   readonly preset: string
@@ -33,8 +31,7 @@ export function resolveEvalConfig(spec: Pick<EvalRunSpec, 'preset' | 'sets'>): E
 
 export function buildEvalRunFile(spec: EvalRunSpec, now = new Date(), random = randomBytes(2).toString('hex')): EvalRunFile {
   const config = resolveEvalConfig(spec)
-  const dataDir = spec.dataDir ? resolve(spec.dataDir) : null
-  if (dataDir && !existsSync(dataDir)) throw new RunInputError(`--data-dir ${dataDir}: no such directory`)
+  const dataDir = resolveDataDir(spec.dataDir)
   return {
     schema: 'hdarts.run',
     version: RUN_FILE_VERSION,

@@ -49,11 +49,17 @@ export function resolveConfig(spec: RunSpec): SearchConfig {
   }
 }
 
+/** `--data-dir` as an absolute path, checked to exist (null when not given). */
+export function resolveDataDir(dir: string | null | undefined): string | null {
+  const dataDir = dir ? resolve(dir) : null
+  if (dataDir && !existsSync(dataDir)) throw new RunInputError(`--data-dir ${dataDir}: no such directory`)
+  return dataDir
+}
+
 /** Builds run.json's content without touching the disk. */
 export function buildRunFile(spec: RunSpec, now = new Date(), random = randomBytes(2).toString('hex')): SearchRunFile {
   const config = resolveConfig(spec)
-  const dataDir = spec.dataDir ? resolve(spec.dataDir) : null
-  if (dataDir && !existsSync(dataDir)) throw new RunInputError(`--data-dir ${dataDir}: no such directory`)
+  const dataDir = resolveDataDir(spec.dataDir)
   return {
     schema: 'hdarts.run',
     version: RUN_FILE_VERSION,
