@@ -4,6 +4,7 @@
  * HTTP), its response type, and the live events pushed to the UI. Nothing else is reachable.
  */
 import { z } from 'zod'
+import { type EvalConfig, EVAL_PRESET_NAMES } from '../core/config/eval'
 import { gridSpecSchema } from '../core/config/grid'
 import type { SearchConfig } from '../core/config/search'
 import type { RunEvent } from '../core/events'
@@ -36,6 +37,24 @@ export const apiRequests = {
     grid: gridSpecSchema,
     backend: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
     priority: z.number().int().min(-100).max(100).default(0),
+  }),
+  /**
+   * Queues an evaluation (train a genotype from scratch, docs/eval.md): `genotype` is any text the core
+   * parses; `name` picks one when it holds several. DARTS-space genotypes only.
+   */
+  'runs.evaluate': z.strictObject({
+    genotype: z.string().min(1).max(500_000),
+    name: z.string().trim().min(1).max(200).optional(),
+    preset: z.enum(EVAL_PRESET_NAMES),
+    sets: settings.default([]),
+    priority: z.number().int().min(-100).max(100).default(0),
+  }),
+  /** The evaluation network's size and cost, memory and time before `runs.evaluate`. */
+  'runs.estimateEval': z.strictObject({
+    genotype: z.string().min(1).max(500_000),
+    name: z.string().trim().min(1).max(200).optional(),
+    preset: z.enum(EVAL_PRESET_NAMES),
+    sets: settings.default([]),
   }),
   'runs.list': z.strictObject({
     query: z.string().max(200).optional(),
@@ -147,8 +166,16 @@ export interface PresetInfo {
   readonly config: SearchConfig
 }
 
+export interface EvalPresetInfo {
+  readonly name: string
+  readonly summary: string
+  readonly config: EvalConfig
+}
+
 export interface PresetsResponse {
   readonly presets: readonly PresetInfo[]
+  /** The evaluation presets (`runs.evaluate`); their `--set` keys are their config's keys. */
+  readonly evalPresets: readonly EvalPresetInfo[]
   /** Every `--set` key with its help, in a stable order. */
   readonly settings: readonly SettingHelp[]
 }
@@ -166,6 +193,8 @@ export interface Estimate {
 
 export interface RunSummary {
   readonly id: string
+  /** 'search', or 'eval' for an evaluation (training a genotype from scratch). */
+  readonly kind: string
   readonly experimentId: number | null
   readonly preset: string | null
   readonly method: string
@@ -191,6 +220,8 @@ export interface RunSummary {
   readonly skipsNormal: number | null
   readonly skipsReduce: number | null
   readonly finalGenotype: string | null
+  /** An evaluation's test accuracy of its latest epoch; null for searches and before the first epoch. */
+  readonly lastTestAcc: number | null
   readonly tags: Readonly<Record<string, string>>
   readonly note: string | null
 }
@@ -227,6 +258,33 @@ export interface RunDetail {
   }[]
   readonly weights: number | null
   readonly backendVersion: string | null
+  /** An evaluation's genotype and, once finished, its result; null for a search. */
+  readonly evaluation: EvalInfo | null
+}
+
+export interface EvalInfo {
+  /** The genotype trained (run.json's, as DARTS text). */
+  readonly genotype: { readonly name: string | null; readonly text: string }
+  /** From the 'finished' event; null until then. */
+  readonly result: EvalResult | null
+}
+
+export interface EvalResult {
+  readonly testAcc: number
+  readonly seconds: number
+  /** DARTS convention: auxiliary head excluded. */
+  readonly params: number
+  readonly paramsWithAux: number
+  /** Multiply-adds of one image. */
+  readonly flops: number
+  readonly auxiliary: boolean
+}
+
+/** `runs.estimateEval`: the evaluation network of the genotype at the preset's size. */
+export interface EvalEstimate extends Estimate {
+  readonly params: number
+  readonly flops: number
+  readonly epochs: number
 }
 
 export interface CompareResponse {
@@ -301,6 +359,8 @@ export interface ApiResponses {
   'presets.list': PresetsResponse
   'runs.estimate': Estimate
   'runs.launch': { readonly experimentId: number; readonly runIds: readonly string[] }
+  'runs.evaluate': RunSummary
+  'runs.estimateEval': EvalEstimate
   'runs.list': readonly RunSummary[]
   'runs.get': RunDetail
   'runs.events': { readonly events: readonly RunEvent[]; readonly lastSeq: number }

@@ -7,6 +7,8 @@ export const API_OP_NAMES = [
   'presets.list',
   'runs.estimate',
   'runs.launch',
+  'runs.evaluate',
+  'runs.estimateEval',
   'runs.list',
   'runs.get',
   'runs.events',

@@ -84,3 +84,37 @@ test('launch a 2 × 2 grid, watch it, inspect and diff cells, compare methods', 
 
   expect(errors).toEqual([])
 })
+
+test('evaluate a published cell from the cell viewer and export it as PNG', async ({ page }) => {
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(e.message))
+  const { url } = serverState()
+  await page.goto(url)
+  await page.goto(`${new URL(url).origin}/#/cells?lib=DARTS_V2`)
+  await expect(page.locator('[data-testid="cell-svg"]').first()).toBeVisible()
+
+  // PNG: rasterized in the page from the SVG export; a real download with the PNG signature.
+  await page.getByTestId('pane-export-a').getByTestId('export-menu').click()
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').click()])
+  expect(download.suggestedFilename()).toMatch(/\.png$/)
+  const { readFileSync } = await import('node:fs')
+  const png = readFileSync((await download.path())!)
+  expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+
+  // Evaluate: the dialog estimates the network, launching opens the new run's live view.
+  await page.getByTestId('evaluate').first().click()
+  await page.getByTestId('evaluate-sets').fill(['C=4', 'layers=3', 'epochs=1', 'limitTrain=200', 'limitTest=100'].join('\n'))
+  await expect(page.getByTestId('evaluate-estimate')).toContainText('parameters')
+  await shot(page, '7-evaluate-dialog')
+  await page.getByTestId('evaluate-launch').click()
+  await expect(page.getByTestId('run-view')).toBeVisible()
+  await expect(page.getByTestId('run-view')).toHaveAttribute('data-status', /queued|running|finished/)
+  await expect(page.getByTestId('chart-testAcc')).toBeVisible()
+  await expect(page.getByTestId('genotype-text')).toContainText('Genotype(')
+  await shot(page, '8-eval-run')
+  // Not waited for: the run is only checked to be in the queue's table.
+  const id = await page.getByTestId('run-view').getAttribute('data-run-id')
+  await page.getByTestId('nav-runs').click()
+  await expect(page.locator(`[data-testid="run-row"][data-run-id="${id}"]`)).toBeVisible()
+  expect(errors).toEqual([])
+})

@@ -19,6 +19,7 @@ const V2 =
 function summary(id: string, method: string, seed: number, extra: Partial<RunSummary> = {}): RunSummary {
   return {
     id,
+    kind: 'search',
     experimentId: 1,
     preset: method,
     method,
@@ -42,6 +43,7 @@ function summary(id: string, method: string, seed: number, extra: Partial<RunSum
     skipsNormal: null,
     skipsReduce: null,
     finalGenotype: V2,
+    lastTestAcc: null,
     tags: {},
     note: null,
     ...extra,

@@ -4,6 +4,7 @@ import type { RunDetail, RunSummary } from '../../src/shared/api'
 export function summary(patch: Partial<RunSummary> = {}): RunSummary {
   return {
     id: 'r1',
+    kind: 'search',
     experimentId: 1,
     preset: 'darts-1st-quick',
     method: 'darts',
@@ -27,6 +28,7 @@ export function summary(patch: Partial<RunSummary> = {}): RunSummary {
     skipsNormal: 1,
     skipsReduce: 0,
     finalGenotype: null,
+    lastTestAcc: null,
     tags: {},
     note: null,
     ...patch,
@@ -43,6 +45,7 @@ export function detail(patch: Partial<RunDetail> = {}): RunDetail {
     alphas: [],
     genotypes: [],
     methodMatrices: [],
+    evaluation: null,
     checkpoints: [],
     weights: 1000,
     backendVersion: null,

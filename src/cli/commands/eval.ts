@@ -6,11 +6,9 @@
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { EVAL_PRESETS } from '../../core/config/eval'
-import { GenotypeError } from '../../core/genotype/model'
-import { parseGenotypes, selectGenotype } from '../../core/genotype/parse/index'
-import { toDartsText } from '../../core/genotype/serialize'
 import { EVENTS_FILE } from '../../core/run/runFile'
 import { createEvalRunDir, type EvalRunSpec, resolveEvalConfig } from '../../main/runs/evalRunDir'
+import { pickEvalGenotype } from '../../main/runs/evalSubmit'
 import { lastEvent, newRunRow, RunInputError } from '../../main/runs/runDir'
 import type { Command } from '../command'
 import { RUN_OPTIONS } from './search'
@@ -29,25 +27,7 @@ function loadGenotype(path: string, name: string | undefined): EvalRunSpec['geno
     if (err instanceof CliError) throw new CliError(`eval: --genotype ${err.message}`)
     throw err
   }
-  const { text, source } = input
-  let picked
-  try {
-    const all = parseGenotypes(text)
-    if (name === undefined && all.length > 1)
-      throw new CliError(
-        `eval: ${source} holds ${all.length} genotypes (${all.map((g) => g.name).join(', ')}); pick one with --name`,
-      )
-    picked = name === undefined ? all[0] : selectGenotype(all, name)
-  } catch (err) {
-    if (err instanceof GenotypeError) throw new CliError(`eval: ${source}:${err.located}`)
-    throw err
-  }
-  if (!picked) throw new CliError(`eval: ${source}: no genotype found`)
-  if (picked.genotype.kind !== 'darts')
-    throw new CliError(
-      `eval: ${picked.name}: a NAS-Bench-201 genotype has no DARTS evaluation network (NetworkCIFAR needs a DARTS-space genotype)`,
-    )
-  return { name: picked.name || null, text: toDartsText(picked.genotype) }
+  return asCliInput('eval', () => pickEvalGenotype(input.text, name, { source: input.source, nameOption: '--name' }))
 }
 
 function specFromOptions(values: Record<string, unknown>): EvalRunSpec {

@@ -111,6 +111,9 @@ export const EVAL_PRESETS: readonly EvalPreset[] = [
   },
 ]
 
+/** The eval presets' names, for request schemas (the app's `runs.evaluate`). */
+export const EVAL_PRESET_NAMES = ['darts-eval', 'darts-eval-quick'] as const satisfies readonly string[]
+
 export function getEvalPreset(name: string): EvalPreset {
   const p = EVAL_PRESETS.find((x) => x.name === name)
   if (!p) throw new ConfigError(`unknown preset '${name}' (eval presets: ${EVAL_PRESETS.map((x) => x.name).join(', ')})`)

@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs'
 import { isAbsolute, join } from 'node:path'
+import { EVAL_PRESETS } from '../../core/config/eval'
 import { PRESETS, settingKeys } from '../../core/config/search'
 import { SETTING_HELP } from '../../core/config/settingHelp'
 import type { RunEvent } from '../../core/events'
@@ -28,6 +29,7 @@ import { hasSbatch, prepareSubmission } from '../slurm/submit'
 import type { RunRow, Store } from '../store'
 import { toApiError } from './errors'
 import { estimate } from './estimate'
+import { estimateEvalOp, evaluateOp, evaluationOf } from './evaluate'
 import { exportBundleOp, exportGenotypeOp, exportTableOp } from './exports'
 import { readLibrary } from './library'
 import { summariesOf, summaryOf, toSummary } from './summary'
@@ -149,6 +151,7 @@ export class AppService {
     }),
     'presets.list': (): PresetsResponse => ({
       presets: PRESETS.map((p) => ({ name: p.name, summary: p.summary, config: p.config })),
+      evalPresets: EVAL_PRESETS.map((p) => ({ name: p.name, summary: p.summary, config: p.config })),
       settings: settingKeys().map((key) => ({ key, help: SETTING_HELP[key] ?? '' })),
     }),
     'runs.estimate': ({ preset, sets }) => {
@@ -161,6 +164,8 @@ export class AppService {
       const { experimentId, runs } = this.o.service.submitGrid(grid, extra)
       return { experimentId, runIds: runs.map((r) => r.id) }
     },
+    'runs.evaluate': (req) => summaryOf(this.o.store, evaluateOp(this.o.service, req)),
+    'runs.estimateEval': (req) => estimateEvalOp(req, this.o.store.listRuns({ status: ['finished'] })),
     'runs.list': ({ query, status, experimentId }) =>
       summariesOf(
         this.o.store,
@@ -190,6 +195,7 @@ export class AppService {
         })),
         weights: row.weights,
         backendVersion: row.backendVersion,
+        evaluation: evaluationOf(row),
       }
     },
     'runs.events': ({ id, afterSeq, limit }) => {

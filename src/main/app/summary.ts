@@ -6,11 +6,14 @@ import type { RunRow, Store } from '../store'
 export interface Skips {
   readonly skipsNormal?: number
   readonly skipsReduce?: number
+  /** An evaluation's latest test accuracy (its 'evalEpoch' metrics). */
+  readonly testAcc?: number
 }
 
 export function toSummary(row: RunRow, tags: Readonly<Record<string, string>>, note: string | null, skips: Skips): RunSummary {
   return {
     id: row.id,
+    kind: row.kind,
     experimentId: row.experimentId,
     preset: row.preset,
     method: row.method,
@@ -34,6 +37,7 @@ export function toSummary(row: RunRow, tags: Readonly<Record<string, string>>, n
     skipsNormal: skips.skipsNormal ?? null,
     skipsReduce: skips.skipsReduce ?? null,
     finalGenotype: row.finalGenotype,
+    lastTestAcc: row.kind === 'eval' ? (skips.testAcc ?? null) : null,
     tags,
     note,
   }

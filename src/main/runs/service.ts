@@ -105,6 +105,11 @@ export class RunService extends EventEmitter<RunServiceEvents> {
     return this.opts.store
   }
 
+  /** Where new run directories go. */
+  get runsDir(): string {
+    return this.opts.runsDir
+  }
+
   /** Ids of runs with a worker of this service. */
   get running(): string[] {
     return [...this.active.keys()]
@@ -214,7 +219,15 @@ export class RunService extends EventEmitter<RunServiceEvents> {
   submit(spec: SubmitSpec): RunRow {
     const sets = spec.seed === undefined ? spec.sets : [...(spec.sets ?? []), `seed=${spec.seed}`]
     const { dir, run } = (this.opts.createRunFile ?? createRunDir)(this.opts.runsDir, { ...spec, sets })
-    this.opts.store.insertRun(newRunRow(dir, run, { experimentId: spec.experimentId ?? null, priority: spec.priority ?? 0 }))
+    return this.enqueue(dir, run, spec)
+  }
+
+  /**
+   * Queues a run directory already written (any kind: the worker dispatches on run.json's `kind`), e.g.
+   * an evaluation made by submitEval (evalSubmit.ts). From here on it is scheduled like any run.
+   */
+  enqueue(dir: string, run: RunFile, over: Pick<SubmitSpec, 'priority' | 'experimentId'> = {}): RunRow {
+    this.opts.store.insertRun(newRunRow(dir, run, { experimentId: over.experimentId ?? null, priority: over.priority ?? 0 }))
     this.owned.add(run.id)
     const row = this.mustGet(run.id)
     this.emit('run-updated', row)
@@ -235,8 +248,9 @@ export class RunService extends EventEmitter<RunServiceEvents> {
   duplicate(id: string, sets: readonly string[] = []): RunRow {
     const src = this.mustGet(id)
     const { run } = openRunDir(src.runDir)
-    // The queue creates search runs only; an evaluation is started with `hdarts eval`.
-    if (run.kind !== 'search') throw new RunInputError(`run ${id} is an evaluation; only searches can be duplicated`)
+    // Evaluations are created from a genotype (submitEval, `runs.evaluate`, `hdarts eval`), not copied.
+    if (run.kind !== 'search')
+      throw new RunInputError(`run ${id} is an evaluation; only searches can be duplicated (evaluate its genotype again instead)`)
     return this.submit({
       preset: run.preset ?? 'custom',
       baseConfig: run.config,

@@ -281,11 +281,13 @@ export const genotypeEpochs = (d: Pick<RunDetail, 'genotypes'>): number[] =>
 
 /** The run's genotype at `epoch` (the latest logged at or before it), or its final genotype for null. */
 export function genotypeAt(
-  d: Pick<RunDetail, 'genotypes' | 'run'>,
+  d: Pick<RunDetail, 'genotypes' | 'run'> & { readonly evaluation?: RunDetail['evaluation'] },
   epoch: number | null,
 ): { epoch: number | null; text: string } | null {
   if (epoch === null) {
     if (d.run.finalGenotype) return { epoch: null, text: d.run.finalGenotype }
+    // An evaluation trains one fixed genotype from its start.
+    if (d.evaluation) return { epoch: null, text: d.evaluation.genotype.text }
     const lastG = [...d.genotypes].sort((x, y) => x.epoch - y.epoch).pop()
     return lastG ? { epoch: lastG.epoch, text: lastG.text } : null
   }

@@ -73,6 +73,12 @@ export function applyRunEvent(d: RunDetail, e: RunEvent): RunDetail {
     }
     case 'started':
       return d.weights === null ? { ...d, weights: e.weights } : d
+    case 'finished': {
+      // An evaluation's result (test accuracy, parameters, FLOPs) arrives with its last event.
+      if (!('kind' in e) || !d.evaluation) return d
+      const { testAcc, seconds, params, paramsWithAux, flops, auxiliary } = e
+      return { ...d, evaluation: { ...d.evaluation, result: { testAcc, seconds, params, paramsWithAux, flops, auxiliary } } }
+    }
     default:
       return d
   }
@@ -123,6 +129,10 @@ export const STANDARD_KEYS = new Set<string>([
   'skipsReduce',
   'lambdaMax',
   'm.lambdaMax',
+  // An evaluation's fixed charts.
+  'testLoss',
+  'testAcc',
+  'dropPath',
 ])
 
 /** The picker's default: the first two method-specific series (not the generic epoch extras). */

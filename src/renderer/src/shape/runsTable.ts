@@ -46,6 +46,9 @@ function sortValue(run: RunSummary, key: SortKey): number | string | null {
       return STATUS_ORDER[run.status] ?? 9
     case 'preset':
       return run.preset ?? run.method
+    case 'bestValAcc':
+      // An evaluation's column shows its test accuracy; it sorts by what it shows.
+      return run.kind === 'eval' ? run.lastTestAcc : run.bestValAcc
     case 'skips':
       return run.skipsNormal === null && run.skipsReduce === null ? null : (run.skipsNormal ?? 0) + (run.skipsReduce ?? 0)
     default:
@@ -108,7 +111,9 @@ export const replaceRun = (runs: readonly RunSummary[], run: RunSummary): readon
 export type RunAction = 'pause' | 'resume' | 'cancel' | 'retry' | 'duplicate' | 'delete'
 
 /** Which actions a run's status allows, in display order. */
-export function actionsFor(status: RunSummary['status']): RunAction[] {
+export function actionsFor(status: RunSummary['status'], kind = 'search'): RunAction[] {
+  // An evaluation is not duplicated (the API refuses): it is evaluated again from its genotype.
+  if (kind === 'eval') return actionsFor(status).filter((a) => a !== 'duplicate')
   switch (status) {
     case 'running':
       return ['pause', 'cancel', 'duplicate']

@@ -3,15 +3,24 @@
  * a file (an export.* operation) and hands it to downloadFile. Errors go to a toast, one line each.
  */
 import { useEffect, useRef, useState } from 'react'
+import type { ApiClient, ApiRequest } from '../../../../shared/api'
 import { downloadFile, fromBase64 } from './download'
+import { PNG_DPI, svgToPng } from './png'
 import { useToast } from './Toast'
 
 export interface ExportItem {
   /** `export-<id>` is the item's test id (e.g. `latex`, `pdf`, `bundle`). */
   readonly id: string
   readonly label: string
-  /** The file: base64 (binary) or text. */
-  readonly run: () => Promise<{ filename: string; mime: string; base64?: string; text?: string; notes?: readonly string[] }>
+  /** The file: bytes made in the renderer, base64 (binary from the app) or text. */
+  readonly run: () => Promise<{
+    filename: string
+    mime: string
+    data?: Uint8Array<ArrayBuffer>
+    base64?: string
+    text?: string
+    notes?: readonly string[]
+  }>
 }
 
 export function ExportMenu({
@@ -43,7 +52,7 @@ export function ExportMenu({
     setBusy(item.id)
     try {
       const f = await item.run()
-      downloadFile(f.filename, f.mime, f.base64 !== undefined ? fromBase64(f.base64) : (f.text ?? ''))
+      downloadFile(f.filename, f.mime, f.data ?? (f.base64 !== undefined ? fromBase64(f.base64) : (f.text ?? '')))
       const notes = f.notes ?? []
       toast.show(
         `Saved ${f.filename}${notes.length ? ` (${notes.length} note${notes.length > 1 ? 's' : ''}: ${notes[0]})` : ''}`,
@@ -101,11 +110,37 @@ export function ExportMenu({
   )
 }
 
-/** The genotype formats offered wherever a cell is shown. */
+/** The genotype formats offered wherever a cell is shown; 'png' is made here from the SVG (png.ts). */
 export const GENOTYPE_EXPORTS = [
   { format: 'py', label: 'genotypes.py (.py)' },
   { format: 'json', label: 'JSON' },
   { format: 'svg', label: 'Figure (SVG)' },
+  { format: 'png', label: `Figure (PNG, ${PNG_DPI} dpi)` },
   { format: 'pdf', label: 'Figure (PDF)' },
   { format: 'tikz', label: 'TikZ (.tex)' },
 ] as const
+
+type GenotypeRequest = Omit<ApiRequest<'export.genotype'>, 'format'>
+type ExportFormat = ApiRequest<'export.genotype'>['format'] | 'png'
+
+/** A menu item exporting a genotype through `export.genotype`; PNG rasterizes its SVG in the page. */
+export function genotypeExportItem(
+  api: ApiClient,
+  g: { readonly format: ExportFormat; readonly label: string },
+  req: GenotypeRequest,
+  rename: (served: string) => string = (f) => f,
+): ExportItem {
+  return {
+    id: g.format,
+    label: g.label,
+    run: async () => {
+      if (g.format !== 'png') {
+        const f = await api.call('export.genotype', { ...req, format: g.format })
+        return { ...f, filename: rename(f.filename) }
+      }
+      const svg = await api.call('export.genotype', { ...req, format: 'svg' })
+      const data = await svgToPng(new TextDecoder().decode(fromBase64(svg.base64)))
+      return { filename: rename(svg.filename.replace(/\.svg$/, '') + '.png'), mime: 'image/png', data, notes: svg.notes }
+    },
+  }
+}

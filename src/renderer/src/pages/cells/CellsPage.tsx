@@ -12,7 +12,7 @@ import { alphasAt, diffCounts, diffSummaryText, genotypeAt, parsePaneText, pickE
 import { GenotypePane } from './GenotypePane'
 import { emptyPane, findLibrary, libraryPane, type PaneState, runPane } from './paneState'
 import { useRunDetail } from './useRunDetail'
-import { PaneExport } from './PaneExport'
+import { PaneEvaluate, PaneExport } from './PaneExport'
 import './cells.css'
 
 function initialPanes(params: URLSearchParams): { a: PaneState; b: PaneState; diff: boolean } {
@@ -145,6 +145,9 @@ export function CellsPage() {
               {!state.runId && p.label && <span className="muted small"> · {p.label}</span>}
               {pickEntry(p.parse, state.name) && (
                 <PaneExport side={side} text={p.text} parse={p.parse} entry={pickEntry(p.parse, state.name)!} />
+              )}
+              {pickEntry(p.parse, state.name) && (
+                <PaneEvaluate text={p.text} parse={p.parse} entry={pickEntry(p.parse, state.name)!} />
               )}
             </h2>
             {p.text || !state.runId ? (

@@ -1,6 +1,10 @@
-/** Export menu of one cell-viewer pane: its chosen genotype as .py, JSON, NB201, SVG, PDF or TikZ. */
+/**
+ * Export menu of one cell-viewer pane (its chosen genotype as .py, JSON, NB201, SVG, PNG, PDF or TikZ)
+ * and its "Evaluate" button (train the genotype from scratch).
+ */
 import { useApi } from '../../api/context'
-import { ExportMenu, type ExportItem, GENOTYPE_EXPORTS } from '../../components/common/ExportMenu'
+import { ExportMenu, type ExportItem, GENOTYPE_EXPORTS, genotypeExportItem } from '../../components/common/ExportMenu'
+import { EvaluateButton } from '../../components/eval/EvaluateButton'
 import type { ParsedEntry, PaneParse } from '../../shape/cells'
 
 export function PaneExport({
@@ -24,14 +28,30 @@ export function PaneExport({
           { format: 'json', label: 'JSON' },
         ] as const)
       : GENOTYPE_EXPORTS
-  const items: ExportItem[] = formats.map((g) => ({
-    id: g.format,
-    label: g.label,
-    run: () => api.call('export.genotype', { text, format: g.format, ...(several ? { name: entry.name } : {}) }),
-  }))
+  const items: ExportItem[] = formats.map((g) => genotypeExportItem(api, g, { text, ...(several ? { name: entry.name } : {}) }))
   return (
     <span data-testid={`pane-export-${side}`} style={{ marginLeft: 'auto' }}>
       <ExportMenu items={items} disabled={entry.genotype.kind === 'hdarts'} />
     </span>
+  )
+}
+
+/** The evaluation network trains DARTS-space cells only: other kinds get a disabled button saying why. */
+export function PaneEvaluate({ text, parse, entry }: { text: string; parse: PaneParse; entry: ParsedEntry }) {
+  const several = parse.status === 'ok' && parse.entries.length > 1
+  const kind = entry.genotype.kind
+  const refusal =
+    kind === 'nb201'
+      ? 'A NAS-Bench-201 cell has no DARTS evaluation network'
+      : kind === 'hdarts'
+        ? 'HDARTS motif genotypes cannot be trained from scratch yet'
+        : undefined
+  return (
+    <EvaluateButton
+      text={text}
+      {...(several ? { name: entry.name } : {})}
+      label={entry.name || 'this genotype'}
+      {...(refusal ? { refusal } : {})}
+    />
   )
 }

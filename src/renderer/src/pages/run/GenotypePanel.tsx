@@ -9,8 +9,11 @@ export const GenotypePanel = memo(function GenotypePanel({
   genotype,
   normal,
   reduce,
+  caption,
 }: {
   genotype?: { epoch: number; text: string; format: string | null }
+  /** Replaces the 'epoch N · format' caption (an evaluation's genotype has no epoch). */
+  caption?: string
   normal?: AlphaSnapshotDto
   reduce?: AlphaSnapshotDto
 }) {
@@ -27,7 +30,7 @@ export const GenotypePanel = memo(function GenotypePanel({
       <div className="panel-head">
         <h2>Genotype</h2>
         <span className="small muted">
-          {genotype ? `epoch ${genotype.epoch}${genotype.format ? ` · ${genotype.format}` : ''}` : ''}
+          {caption ?? (genotype ? `epoch ${genotype.epoch}${genotype.format ? ` · ${genotype.format}` : ''}` : '')}
         </span>
         <div className="grow" />
         <button onClick={copy} disabled={!genotype} data-testid="copy-genotype">

@@ -46,8 +46,20 @@ const LOSS = ['trainLoss', 'valLoss']
 const ACC = ['trainAcc', 'valAcc']
 const LR = ['lr']
 const SKIPS = ['skipsNormal', 'skipsReduce']
+// An evaluation tests on the test set and has no α, so no skip counts; drop path ramps instead.
+const EVAL_LOSS = ['trainLoss', 'testLoss']
+const EVAL_ACC = ['trainAcc', 'testAcc']
+const DROP_PATH = ['dropPath']
 
-export const RunCharts = memo(function RunCharts({ metrics, marker }: { metrics: Metrics; marker: number | null }) {
+export const RunCharts = memo(function RunCharts({
+  metrics,
+  marker,
+  kind = 'search',
+}: {
+  metrics: Metrics
+  marker: number | null
+  kind?: string
+}) {
   const extras = useMemo(() => extraMetricKeys(metrics), [metrics])
   const lam = lambdaMaxKey(metrics)
   const lamKeys = useMemo(() => (lam ? [lam] : []), [lam])
@@ -56,10 +68,16 @@ export const RunCharts = memo(function RunCharts({ metrics, marker }: { metrics:
   return (
     <>
       <div className="chart-grid">
-        <Chart metrics={metrics} keys={LOSS} testKey="valLoss" title="Loss" marker={marker} />
-        <Chart metrics={metrics} keys={ACC} testKey="valAcc" title="Accuracy" marker={marker} />
-        <Chart metrics={metrics} keys={LR} testKey="lr" title="Learning rate" marker={marker} />
-        <Chart metrics={metrics} keys={SKIPS} testKey="skips" title="Skip connections per cell" marker={marker} step />
+        {kind === 'eval' ? (
+          <>
+            <Chart metrics={metrics} keys={EVAL_LOSS} testKey="testLoss" title="Loss (train, test)" marker={marker} />
+            <Chart metrics={metrics} keys={EVAL_ACC} testKey="testAcc" title="Accuracy (train, test)" marker={marker} />
+            <Chart metrics={metrics} keys={LR} testKey="lr" title="Learning rate" marker={marker} />
+            <Chart metrics={metrics} keys={DROP_PATH} testKey="dropPath" title="Drop-path probability" marker={marker} />
+          </>
+        ) : (
+          <SearchCharts metrics={metrics} marker={marker} />
+        )}
         {lam && <Chart metrics={metrics} keys={lamKeys} testKey="lambdaMax" title="λ_max of ∇²α L_val" marker={marker} />}
         {shown.map((k) => (
           <MethodChart key={k} metrics={metrics} k={k} marker={marker} />
@@ -87,4 +105,15 @@ export const RunCharts = memo(function RunCharts({ metrics, marker }: { metrics:
 function MethodChart({ metrics, k, marker }: { metrics: Metrics; k: string; marker: number | null }) {
   const keys = useMemo(() => [k], [k])
   return <Chart metrics={metrics} keys={keys} testKey={metricLabel(k)} title={metricLabel(k)} marker={marker} />
+}
+
+function SearchCharts({ metrics, marker }: { metrics: Metrics; marker: number | null }) {
+  return (
+    <>
+      <Chart metrics={metrics} keys={LOSS} testKey="valLoss" title="Loss" marker={marker} />
+      <Chart metrics={metrics} keys={ACC} testKey="valAcc" title="Accuracy" marker={marker} />
+      <Chart metrics={metrics} keys={LR} testKey="lr" title="Learning rate" marker={marker} />
+      <Chart metrics={metrics} keys={SKIPS} testKey="skips" title="Skip connections per cell" marker={marker} step />
+    </>
+  )
 }

@@ -1,7 +1,7 @@
 /** The run view's Export menu: the genotype at the scrubbed epoch in every paper format, and this run's bundle. */
 import type { RunDetail } from '../../../../shared/api'
 import { useApi } from '../../api/context'
-import { ExportMenu, type ExportItem, GENOTYPE_EXPORTS } from '../../components/common/ExportMenu'
+import { ExportMenu, type ExportItem, GENOTYPE_EXPORTS, genotypeExportItem } from '../../components/common/ExportMenu'
 
 /** `<run>-e<epoch>.<ext>`: the run's own name, not the parser's generic `genotype`. */
 export const runFileName = (runId: string, epoch: number | null, served: string): string =>
@@ -21,14 +21,7 @@ export function RunExport({
   const items: ExportItem[] = []
   if (genotype)
     for (const g of GENOTYPE_EXPORTS)
-      items.push({
-        id: g.format,
-        label: g.label,
-        run: async () => {
-          const f = await api.call('export.genotype', { text: genotype, format: g.format })
-          return { ...f, filename: runFileName(id, epoch, f.filename) }
-        },
-      })
+      items.push(genotypeExportItem(api, g, { text: genotype }, (served) => runFileName(id, epoch, served)))
   items.push({ id: 'bundle', label: 'Reproducibility bundle (.zip)', run: () => api.call('export.bundle', { ids: [id] }) })
   return <ExportMenu items={items} />
 }

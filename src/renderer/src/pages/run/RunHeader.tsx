@@ -22,10 +22,13 @@ export function RunHeader({
   epoch,
   onAction,
   exportMenu,
+  evaluate,
 }: {
   detail: RunDetail
   /** The Export menu (RunExport), placed with the other actions. */
   exportMenu?: ReactNode
+  /** The "Evaluate…" button for the run's genotype. */
+  evaluate?: ReactNode
   now: number
   /** The scrubbed epoch, passed on to the Cells view. */
   epoch: number | null
@@ -59,7 +62,8 @@ export function RunHeader({
           Cells
         </Link>
         {exportMenu}
-        {actionsFor(r.status).map((a) => (
+        {evaluate}
+        {actionsFor(r.status, r.kind).map((a) => (
           <button
             key={a}
             className={a === 'delete' || a === 'cancel' ? 'danger' : undefined}
@@ -83,20 +87,26 @@ export function RunHeader({
             {r.epochsDone}/{r.epochsTotal ?? '?'}
           </b>
         </div>
-        <div>
-          <span>best val</span>
-          <b className="num">{pct(r.bestValAcc)}</b>
-        </div>
-        <div>
-          <span>last val</span>
-          <b className="num">{pct(r.lastValAcc)}</b>
-        </div>
-        <div>
-          <span>skips n/r</span>
-          <b className="num">
-            {r.skipsNormal ?? '–'}/{r.skipsReduce ?? '–'}
-          </b>
-        </div>
+        {detail.evaluation ? (
+          <EvalFacts detail={detail} />
+        ) : (
+          <>
+            <div>
+              <span>best val</span>
+              <b className="num">{pct(r.bestValAcc)}</b>
+            </div>
+            <div>
+              <span>last val</span>
+              <b className="num">{pct(r.lastValAcc)}</b>
+            </div>
+            <div>
+              <span>skips n/r</span>
+              <b className="num">
+                {r.skipsNormal ?? '–'}/{r.skipsReduce ?? '–'}
+              </b>
+            </div>
+          </>
+        )}
         <div>
           <span>elapsed</span>
           <b className="num">{duration(elapsed)}</b>
@@ -129,6 +139,36 @@ export function RunHeader({
           <span>dir</span>
           <span className="mono xs">{detail.runDir}</span>
         </div>
+      </div>
+    </>
+  )
+}
+
+/** An evaluation's facts: the genotype trained, its test accuracy, and (once finished) its size and cost. */
+function EvalFacts({ detail }: { detail: RunDetail }) {
+  const ev = detail.evaluation!
+  const res = ev.result
+  return (
+    <>
+      <div title="an evaluation trains on the train set and tests on the test set">
+        <span>test acc</span>
+        <b className="num" data-testid="eval-test-acc">
+          {pct(res?.testAcc ?? detail.run.lastTestAcc)}
+        </b>
+      </div>
+      <div title={ev.genotype.text} className="kv-clip">
+        <span>genotype</span>
+        <span className="mono xs">{ev.genotype.name ?? 'Genotype(…)'}</span>
+      </div>
+      <div title={res ? `${res.paramsWithAux} with the auxiliary head` : 'known when the run finishes'}>
+        <span>params</span>
+        <b className="num" data-testid="eval-params">
+          {res ? `${(res.params / 1e6).toFixed(2)} M` : '–'}
+        </b>
+      </div>
+      <div title="multiply-adds of one image">
+        <span>FLOPs</span>
+        <b className="num">{res ? `${(res.flops / 1e6).toFixed(1)} M` : '–'}</b>
       </div>
     </>
   )

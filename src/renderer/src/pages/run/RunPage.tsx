@@ -5,6 +5,7 @@ import { useApi, useLive, useQuery } from '../../api/context'
 import { Empty, ErrorState, Loading } from '../../components/common/States'
 import { Link, navigate } from '../../router'
 import { alphaAt, applyLiveToDetail, atEpoch, scrubEpochs } from '../../shape/runView'
+import { EvaluateButton } from '../../components/eval/EvaluateButton'
 import { useRunActions } from '../runs/useRunActions'
 import { AlphaPanel } from './AlphaPanel'
 import { Checkpoints, ParamsPanel } from './Checkpoints'
@@ -84,6 +85,9 @@ function RunView({ detail, onAction }: { detail: RunDetail; onAction: ReturnType
   const normal = epoch === null ? undefined : alphaAt(detail.alphas, 'normal', epoch)
   const reduce = epoch === null ? undefined : alphaAt(detail.alphas, 'reduce', epoch)
   const genotype = epoch === null ? undefined : atEpoch(detail.genotypes, epoch)
+  const evaluation = detail.evaluation
+  // What "Evaluate…" trains: an evaluation's own genotype, else the scrubbed or final one.
+  const trainable = evaluation?.genotype.text ?? genotype?.text ?? detail.run.finalGenotype ?? ''
 
   return (
     <>
@@ -95,25 +99,43 @@ function RunView({ detail, onAction }: { detail: RunDetail; onAction: ReturnType
         exportMenu={
           <RunExport
             detail={detail}
-            genotype={genotype?.text ?? detail.run.finalGenotype ?? undefined}
+            genotype={evaluation?.genotype.text ?? genotype?.text ?? detail.run.finalGenotype ?? undefined}
             epoch={genotype ? genotype.epoch : null}
           />
         }
+        evaluate={
+          <EvaluateButton
+            text={trainable}
+            label={evaluation?.genotype.name ?? `${detail.run.id}${genotype ? ` · epoch ${genotype.epoch}` : ''}`}
+            compact
+            {...(trainable ? {} : { refusal: 'No genotype yet: one is derived after each epoch' })}
+          />
+        }
       />
-      <RunCharts metrics={detail.metrics} marker={epochs.length > 1 ? epoch : null} />
-      <EpochScrubber
-        epochs={epochs}
-        index={Math.max(0, index)}
-        playing={playing}
-        onIndex={(i) => (i >= epochs.length - 1 && !playing ? setPicked(null) : onIndex(i))}
-        onPlaying={setPlaying}
-        following={following}
-      />
-      <div className="split">
-        <AlphaPanel normal={normal} reduce={reduce} />
-        <GenotypePanel genotype={genotype} normal={normal} reduce={reduce} />
-      </div>
-      <MethodMatrices matrices={detail.methodMatrices} ops={normal?.ops ?? detail.alphas[0]?.ops ?? []} epoch={epoch} />
+      <RunCharts metrics={detail.metrics} marker={epochs.length > 1 ? epoch : null} kind={detail.run.kind} />
+      {evaluation ? (
+        // A fixed genotype: no α, no epochs to scrub.
+        <GenotypePanel
+          genotype={{ epoch: 0, text: evaluation.genotype.text, format: 'darts' }}
+          caption={`trained from scratch${evaluation.genotype.name ? ` · ${evaluation.genotype.name}` : ''}`}
+        />
+      ) : (
+        <>
+          <EpochScrubber
+            epochs={epochs}
+            index={Math.max(0, index)}
+            playing={playing}
+            onIndex={(i) => (i >= epochs.length - 1 && !playing ? setPicked(null) : onIndex(i))}
+            onPlaying={setPlaying}
+            following={following}
+          />
+          <div className="split">
+            <AlphaPanel normal={normal} reduce={reduce} />
+            <GenotypePanel genotype={genotype} normal={normal} reduce={reduce} />
+          </div>
+          <MethodMatrices matrices={detail.methodMatrices} ops={normal?.ops ?? detail.alphas[0]?.ops ?? []} epoch={epoch} />
+        </>
+      )}
       <div className="split">
         <EventLog runId={detail.run.id} />
         <div className="stack">

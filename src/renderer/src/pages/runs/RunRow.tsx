@@ -74,9 +74,16 @@ export const RunRow = memo(function RunRow({ run, selected, h }: { run: RunSumma
           {run.status === 'running' && run.etaSec !== null ? ` · ${eta(run.etaSec)}` : ''}
         </div>
       </td>
-      <td className="num" style={{ fontWeight: 600 }}>
-        {pct(run.bestValAcc)}
-      </td>
+      {run.kind === 'eval' ? (
+        // An evaluation has no validation split: its test accuracy, marked as such.
+        <td className="num" style={{ fontWeight: 600 }} title="test accuracy of the latest epoch (an evaluation)">
+          {pct(run.lastTestAcc)} <span className="xs muted">test</span>
+        </td>
+      ) : (
+        <td className="num" style={{ fontWeight: 600 }}>
+          {pct(run.bestValAcc)}
+        </td>
+      )}
       <td className="num hide-narrow">{pct(run.lastValAcc)}</td>
       <td className="num" title="skip connections in the normal / reduction cell">
         {skips(run.skipsNormal)} / {skips(run.skipsReduce)}
@@ -93,7 +100,7 @@ export const RunRow = memo(function RunRow({ run, selected, h }: { run: RunSumma
       </td>
       <td onClick={stop}>
         <div className="row-actions">
-          {actionsFor(run.status).map((a) => (
+          {actionsFor(run.status, run.kind).map((a) => (
             <button
               key={a}
               className={a === 'delete' || a === 'cancel' ? 'danger' : undefined}
