@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { WebSocket, WebSocketServer } from 'ws'
 import type { AppService } from '../main/app'
-import { ApiError, type ApiErrorCode, type ApiFailure } from '../shared/api'
+import { API_BODY_LIMITS, ApiError, type ApiErrorCode, type ApiFailure } from '../shared/api'
 import { authorised, hostChecker, hostPort, newToken, originAllowed, TOKEN_COOKIE, tokenMatches } from './auth'
 import { indexFile, NOT_BUILT_HTML, safePath, sendFile, staticTarget } from './static'
 
@@ -110,9 +110,12 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       return sendError(res, true, 405, 'bad-request', `${req.method} not allowed: API operations take POST`, { allow: 'POST' })
     if (!originAllowed(req.headers.origin, hostOk))
       return sendError(res, true, 403, 'unauthorized', 'forbidden: cross-origin request')
-    const raw = await readBody(req, limit)
+    // A few ops carry a file's content (a search log): they get a larger body than the default.
+    const own = Object.hasOwn(API_BODY_LIMITS, op) ? API_BODY_LIMITS[op as keyof typeof API_BODY_LIMITS]! : 0
+    const opLimit = Math.max(limit, own)
+    const raw = await readBody(req, opLimit)
     if (raw === null)
-      return sendError(res, true, 413, 'bad-request', `request body too large (limit ${Math.round(limit / 1024)} KiB)`, {
+      return sendError(res, true, 413, 'bad-request', `request body too large (limit ${Math.round(opLimit / 1024)} KiB)`, {
         connection: 'close',
       })
     let body: unknown

@@ -20,6 +20,10 @@ export const EXPORT_GENOTYPE_FORMATS = ['py', 'json', 'nb201', 'svg', 'pdf', 'ti
 export const EXPORT_TABLE_FORMATS = ['latex', 'csv', 'md'] as const
 /** `export.bundle` answers in one message (base64 in JSON); larger bundles are for `hdarts export --format bundle`. */
 export const BUNDLE_LIMIT_BYTES = 64 * 1024 * 1024
+/** `runs.importLog`: the log's text travels in the request, so it gets its own cap (and HTTP body limit). */
+export const IMPORT_LOG_LIMIT_CHARS = 50 * 1024 * 1024
+/** Request body limits above the HTTP server's default, per op (JSON escaping makes a log's text a little longer). */
+export const API_BODY_LIMITS: Partial<Readonly<Record<ApiOpName, number>>> = { 'runs.importLog': 64 * 1024 * 1024 }
 const exportIds = z.array(runId).min(1).max(200)
 const groupBy = z.string().trim().min(1).max(100).optional()
 const settings = z.array(z.string().max(500)).max(200)
@@ -55,6 +59,15 @@ export const apiRequests = {
     name: z.string().trim().min(1).max(200).optional(),
     preset: z.enum(EVAL_PRESET_NAMES),
     sets: settings.default([]),
+  }),
+  /**
+   * A PyTorch DARTS-family search log (quark0/darts train_search.py's log.txt, docs/export.md) as a run:
+   * `hdarts import darts-log` on text the renderer read. `fileName` only names the source in messages and the `log` tag.
+   */
+  'runs.importLog': z.strictObject({
+    text: z.string().min(1).max(IMPORT_LOG_LIMIT_CHARS),
+    fileName: z.string().trim().min(1).max(500).optional(),
+    name: z.string().trim().min(1).max(200).optional(),
   }),
   'runs.list': z.strictObject({
     query: z.string().max(200).optional(),
@@ -354,6 +367,17 @@ export interface ExportTableResponse {
   readonly notes: readonly string[]
 }
 
+/** `runs.importLog`: the new run, and what the log held. */
+export interface ImportLogResponse {
+  readonly run: RunSummary
+  readonly runDir: string
+  /** Complete epochs imported, and how many of them had both softmax(α) printouts. */
+  readonly epochs: number
+  readonly alphas: number
+  /** The epoch the log stops inside of (left out) and its 'epoch N lr X' line; null for a whole log. */
+  readonly truncated: { readonly epoch: number; readonly line: number } | null
+}
+
 export interface ApiResponses {
   'app.info': AppInfo
   'presets.list': PresetsResponse
@@ -361,6 +385,7 @@ export interface ApiResponses {
   'runs.launch': { readonly experimentId: number; readonly runIds: readonly string[] }
   'runs.evaluate': RunSummary
   'runs.estimateEval': EvalEstimate
+  'runs.importLog': ImportLogResponse
   'runs.list': readonly RunSummary[]
   'runs.get': RunDetail
   'runs.events': { readonly events: readonly RunEvent[]; readonly lastSeq: number }

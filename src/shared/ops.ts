@@ -9,6 +9,7 @@ export const API_OP_NAMES = [
   'runs.launch',
   'runs.evaluate',
   'runs.estimateEval',
+  'runs.importLog',
   'runs.list',
   'runs.get',
   'runs.events',

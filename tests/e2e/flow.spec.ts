@@ -1,7 +1,8 @@
 /**
  * The issue's whole story in a real browser (Debian's Chromium) against a real `hdarts serve`, database
  * and search workers: launch a 2-method × 2-seed grid, watch it live, open a run and scrub its epochs,
- * diff two discovered cells, compare the methods with mean ± std. Screenshots go to test-results/e2e.
+ * diff two discovered cells, compare the methods with mean ± std, import a PyTorch DARTS log. Screenshots go to
+ * test-results/e2e.
  */
 import { expect, type Page, test } from '@playwright/test'
 import { serverState, TINY } from './server'
@@ -116,5 +117,34 @@ test('evaluate a published cell from the cell viewer and export it as PNG', asyn
   const id = await page.getByTestId('run-view').getAttribute('data-run-id')
   await page.getByTestId('nav-runs').click()
   await expect(page.locator(`[data-testid="run-row"][data-run-id="${id}"]`)).toBeVisible()
+  expect(errors).toEqual([])
+})
+
+test('import a PyTorch DARTS log from the runs page', async ({ page }) => {
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(e.message))
+  const { url } = serverState()
+  await page.goto(url)
+  await page.getByTestId('nav-runs').click()
+  await expect(page.getByTestId('runs-table')).toBeVisible()
+
+  // Pasted text that is no log: the parser's line in the dialog, nothing imported.
+  await page.getByTestId('log-import-open').click()
+  await page.getByTestId('log-import-text').fill('hello\nworld')
+  await page.getByTestId('log-import-submit').click()
+  await expect(page.getByTestId('log-import-error')).toContainText('not a DARTS search log')
+
+  // The fixture log picked as a file: the dialog closes and the new run is marked in the table.
+  await page.getByTestId('log-import-file').setInputFiles('tests/fixtures/darts-log/log.txt')
+  await expect(page.getByTestId('log-import-picked')).toContainText('log.txt')
+  await page.getByTestId('log-import-name').fill('darts-seed2')
+  await page.getByTestId('log-import-submit').click()
+  await expect(page.getByTestId('log-import-file')).toHaveCount(0)
+  const row = page.locator('[data-testid="run-row"][data-highlighted="true"]')
+  await expect(row).toHaveCount(1)
+  await expect(row).toHaveAttribute('data-status', 'finished')
+  await expect(row).toContainText('darts-seed2')
+  await expect(page.getByTestId('toast').filter({ hasText: 'Imported' })).toContainText('3 epoch(s) of 3')
+  await shot(page, '9-log-import')
   expect(errors).toEqual([])
 })

@@ -2,7 +2,7 @@
  * `hdarts serve`'s server without workers: the token on every route (API, static, WebSocket), the Host
  * check against DNS rebinding, path traversal, methods, body size, error bodies and security headers.
  */
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type RunningServer } from '../../src/server'
@@ -82,6 +82,14 @@ describe('requests', () => {
     const big = await post(port, TOKEN, 'runs.list', { query: 'x'.repeat(1024 * 1024 + 10) })
     expect(big.status).toBe(413)
     expect(big.json().error.message).toMatch(/too large/)
+  })
+
+  it('lets runs.importLog carry a log over 1 MB (its own body limit)', async () => {
+    const log = readFileSync(join(import.meta.dirname, '../fixtures/darts-log/log.txt'), 'utf8')
+    // Lines without a log timestamp (warnings, tracebacks) are skipped by the parser.
+    const r = await post(port, TOKEN, 'runs.importLog', { text: 'W'.repeat(1024 * 1024 + 10) + '\n' + log, fileName: 'big.txt' })
+    expect(r.status).toBe(200)
+    expect(r.json().run).toMatchObject({ status: 'finished', epochsDone: 3 })
   })
 
   it('refuses a cross-origin POST', async () => {

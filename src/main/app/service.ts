@@ -31,6 +31,7 @@ import { toApiError } from './errors'
 import { estimate } from './estimate'
 import { estimateEvalOp, evaluateOp, evaluationOf } from './evaluate'
 import { exportBundleOp, exportGenotypeOp, exportTableOp } from './exports'
+import { importLogOp } from './importLog'
 import { readLibrary } from './library'
 import { summariesOf, summaryOf, toSummary } from './summary'
 
@@ -166,6 +167,12 @@ export class AppService {
     },
     'runs.evaluate': (req) => summaryOf(this.o.store, evaluateOp(this.o.service, req)),
     'runs.estimateEval': (req) => estimateEvalOp(req, this.o.store.listRuns({ status: ['finished'] })),
+    'runs.importLog': (req) => {
+      const r = importLogOp(this.o.store, this.o.runsDir, req)
+      const run = this.summary(r.id)
+      this.broadcast(() => ({ type: 'run-updated', run }))
+      return { run, runDir: r.runDir, epochs: r.epochs, alphas: r.alphas, truncated: r.truncated }
+    },
     'runs.list': ({ query, status, experimentId }) =>
       summariesOf(
         this.o.store,

@@ -28,14 +28,26 @@ const LABEL: Record<RunAction, string> = {
 
 const skips = (n: number | null) => (n === null ? '–' : String(n))
 
-export const RunRow = memo(function RunRow({ run, selected, h }: { run: RunSummary; selected: boolean; h: RowHandlers }) {
+export const RunRow = memo(function RunRow({
+  run,
+  selected,
+  highlighted = false,
+  h,
+}: {
+  run: RunSummary
+  selected: boolean
+  /** The run just imported: marked until the next import. */
+  highlighted?: boolean
+  h: RowHandlers
+}) {
   const stop = (e: { stopPropagation(): void }) => e.stopPropagation()
   return (
     <tr
-      className={selected ? 'selected' : undefined}
+      className={[selected && 'selected', highlighted && 'highlighted'].filter(Boolean).join(' ') || undefined}
       data-testid="run-row"
       data-run-id={run.id}
       data-status={run.status}
+      data-highlighted={highlighted || undefined}
       onClick={() => h.open(run.id)}
     >
       <td onClick={stop} style={{ width: 28 }}>

@@ -16,6 +16,7 @@ import {
   toggleSort,
 } from '../../shape/runsTable'
 import { ClusterImport } from './ClusterImport'
+import { LogImport } from './LogImport'
 import type { RowHandlers } from './RunRow'
 import { RunsTable } from './RunsTable'
 import { useRunActions } from './useRunActions'
@@ -71,6 +72,25 @@ export function RunsPage() {
     setSelected((s) => (s.has(id) ? new Set([...s].filter((x) => x !== id)) : s))
   }, [])
   const { act, dialogs } = useRunActions({ onUpdated, onCreated: onUpdated, onDeleted })
+  // An imported log's run: shown (filter cleared), marked and scrolled to.
+  const [highlight, setHighlight] = useState<string | null>(null)
+  const scrollTo = useRef<string | null>(null)
+  const onLogImported = useCallback(
+    (r: RunSummary) => {
+      onUpdated(r)
+      setFilter('')
+      setHighlight(r.id)
+      scrollTo.current = r.id
+    },
+    [onUpdated],
+  )
+  useEffect(() => {
+    // Once, when its row exists: later live updates must not pull the table back to it.
+    const row = scrollTo.current && document.querySelector(`tr[data-run-id="${CSS.escape(scrollTo.current)}"]`)
+    if (!row) return
+    scrollTo.current = null
+    row.scrollIntoView?.({ block: 'nearest' })
+  }, [highlight, shown])
 
   const h = useMemo<RowHandlers>(
     () => ({
@@ -145,6 +165,7 @@ export function RunsPage() {
           Compare ({selectedIds.length})
         </button>
         <ClusterImport onImported={q.reload} />
+        <LogImport onImported={onLogImported} />
         <button onClick={q.reload} title="Reload from the server">
           ↻ Refresh
         </button>
@@ -159,7 +180,15 @@ export function RunsPage() {
         )}
         {runs && runs.length > 0 && shown.length === 0 && <Empty title="No run matches the filter">Try fewer words.</Empty>}
         {shown.length > 0 && (
-          <RunsTable runs={shown} selected={selected} sort={sort} onSort={onSort} onSelectAll={onSelectAll} h={h} />
+          <RunsTable
+            runs={shown}
+            selected={selected}
+            highlight={highlight}
+            sort={sort}
+            onSort={onSort}
+            onSelectAll={onSelectAll}
+            h={h}
+          />
         )}
       </div>
       {dialogs}

@@ -24,10 +24,13 @@ export function RunsTable({
   sort,
   onSort,
   onSelectAll,
+  highlight = null,
   h,
 }: {
   runs: readonly RunSummary[]
   selected: ReadonlySet<string>
+  /** A run to mark (the one just imported). */
+  highlight?: string | null
   sort: SortState
   onSort(key: SortKey): void
   onSelectAll(all: boolean): void
@@ -75,7 +78,7 @@ export function RunsTable({
         </thead>
         <tbody>
           {runs.map((r) => (
-            <RunRow key={r.id} run={r} selected={selected.has(r.id)} h={h} />
+            <RunRow key={r.id} run={r} selected={selected.has(r.id)} highlighted={r.id === highlight} h={h} />
           ))}
         </tbody>
       </table>
