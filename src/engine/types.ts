@@ -71,6 +71,12 @@ export interface DartsMixing {
   readonly normal: Tensor2D
   readonly reduce: Tensor2D
   readonly auxSkip?: number
+  /**
+   * Single-path training (GDAS, E2NAS; NB201 only): the one column run per edge row. The other columns
+   * enter as their bare weights (value 0 under straight-through), so gradients reach every column, as
+   * D-X-Y's `forward_gdas` does.
+   */
+  readonly path?: readonly number[]
 }
 
 export interface Supernet<M = DartsMixing> {

@@ -11,6 +11,10 @@ export function incompatibility(c: SearchConfig): string | null {
   const simplex = p === 'softmax' || p === 'partial-channel'
   if (c.space === 'nb201' && (p === 'hierarchical' || p === 'partial-channel' || p === 'hard-concrete'))
     return `parametrization '${p}' is defined on the DARTS cell, not on NAS-Bench-201 (use softmax or sigmoid there)`
+  if (p === 'latent') {
+    const why = latentIncompatibility(c)
+    if (why) return why
+  }
   if (reg.pathGroup.lambdaSkip + reg.pathGroup.lambdaOther + reg.pathGroup.lambdaPath > 0 && p !== 'hard-concrete')
     return `the PR-DARTS group/path regularizer reads the hard-concrete gates; it needs parametrization=hard-concrete, not '${p}'`
   if (reg.zeroOne.weight > 0 && p !== 'sigmoid')
@@ -32,5 +36,15 @@ export function incompatibility(c: SearchConfig): string | null {
     return `R-DARTS early stopping ends the search with the genotype of its stop epoch, DARTS-PT selects from the final supernet; use one of them (hessian.ada, which trains on to the end, combines with selection=pt)`
   if (p === 'partial-channel' && c.C % c.partialChannel.K !== 0)
     return `partialChannel.K (${c.partialChannel.K}) must divide C (${c.C})`
+  return null
+}
+
+/** E2NAS's latent z is decoded by an autoencoder of NB201 cells and stepped by a first-order straight-through gradient. */
+function latentIncompatibility(c: SearchConfig): string | null {
+  if (c.space !== 'nb201')
+    return `the latent parametrization decodes z with an autoencoder trained on NAS-Bench-201 cells; it needs space=nb201`
+  if (c.unrolled) return `E2NAS steps z with a first-order straight-through gradient; use unrolled=false with 'latent'`
+  if (c.hessian.every > 0)
+    return `λ_max of ∇²_α L_val is undefined for 'latent': the decoded cell is piecewise constant in z (straight-through)`
   return null
 }

@@ -27,9 +27,10 @@ export const METHOD_NAMES = [
   'sdarts-adv',
   'darts-minus',
   'beta-darts',
+  'e2nas',
 ] as const
 /** How architecture parameters become mixing weights (DESIGN.md §6). */
-export const PARAMETRIZATIONS = ['softmax', 'hierarchical', 'hard-concrete', 'sigmoid', 'partial-channel'] as const
+export const PARAMETRIZATIONS = ['softmax', 'hierarchical', 'hard-concrete', 'sigmoid', 'partial-channel', 'latent'] as const
 
 const gatesSchema = z.strictObject({
   /** Hard-concrete temperature, annealed linearly from tauMax to tauMin over the epochs (PR-DARTS: 1 → 0.1). */
@@ -61,6 +62,17 @@ const hierarchicalSchema = z.strictObject({
   level1Lr: rate,
   /** 'dense' keeps every edge (the original method); 'topk' keeps the top-2 inputs per node like DARTS. */
   derive: z.enum(['dense', 'topk']),
+})
+
+const latentSchema = z.strictObject({
+  /** E2NAS: architectures kept in the exploration archive (50); no novelty term until it is full. */
+  archiveSize: int(2, 10_000),
+  /** E2NAS exploration enhancement: the novelty term in the z loss (false: η = 0, plain latent search). */
+  explore: z.boolean(),
+  /** Its weight η = 1 − sigmoid((2·epoch/epochs − 1)·etaSharpness) (10): ≈ 1 (explore) early, ≈ 0 (exploit) late. */
+  etaSharpness: z.number().gt(0),
+  /** E2NAS architecture complementation λ (0.5): weight loss (1−λ)·L(current); L(previous), L(complement) are logged. */
+  complementLambda: z.number().min(0).lt(1),
 })
 
 const regularizationSchema = z.strictObject({
@@ -164,6 +176,7 @@ export const searchConfigSchema = z.strictObject({
   sigmoid: sigmoidSchema,
   partialChannel: partialChannelSchema,
   hierarchical: hierarchicalSchema,
+  latent: latentSchema,
   regularization: regularizationSchema,
   perturbation: perturbationSchema,
   hessian: hessianSchema,
@@ -221,6 +234,7 @@ const DARTS_PAPER: SearchConfig = {
   sigmoid: { threshold: 0.85 },
   partialChannel: { K: 4, edgeNormalization: true },
   hierarchical: { motifs: 2, motifNodes: 3, level0Lr: 3e-4, level1Lr: 3e-4, derive: 'dense' },
+  latent: { archiveSize: 50, explore: true, etaSharpness: 10, complementLambda: 0.5 },
   regularization: {
     pathGroup: { lambdaSkip: 0, lambdaOther: 0, lambdaPath: 0, threshold: 0.2 },
     zeroOne: { weight: 0, kind: 'l2' },
@@ -368,6 +382,16 @@ const METHODS: readonly MethodDef[] = [
     name: 'beta-darts',
     summary: 'β-DARTS: beta-decay regularization of the softmax-normalized α (Ye et al. 2022)',
     method: { method: 'beta-darts', regularization: { betaDecay: { lambdaMax: 25 } } },
+  },
+  {
+    name: 'e2nas',
+    summary:
+      'E2NAS: search in the latent space of a graph autoencoder of NAS-Bench-201 cells, single path, exploration enhancement (Zhang et al. 2020)',
+    // D-X-Y's NAS-Bench-201 search settings (N = 5, C = 16, SGD 0.025 → 0.001, wd 5e-4, Nesterov), on which EENAS builds.
+    method: { method: 'e2nas', space: 'nb201', parametrization: 'latent', layers: 5, C: 16 },
+    paper: { weightDecay: 5e-4, nesterov: true },
+    // The quick scale as `darts-1st-quick --set space=nb201` (N = 3, C = 4), so the two compare directly.
+    quick: { layers: 3, C: 4 },
   },
 ]
 

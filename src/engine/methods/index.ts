@@ -9,7 +9,9 @@ import { createSupernet } from '../supernet/index'
 import type { SupernetConfig } from '../types'
 import { createNb201Supernet } from '../supernet/nb201'
 import { withAuxSkip, type WithAuxSkip } from './auxSkip'
+import { loadNb201Vae } from '../e2nas/resources'
 import { DartsMethod } from './darts'
+import { E2nasMethod } from './e2nas'
 import { FAIR_NB201_OPS, FairDartsMethod, FairNb201Method } from './fairDarts'
 import { createHdartsSupernet, HdartsMethod } from './hdarts'
 import { Nb201Method } from './nb201'
@@ -71,6 +73,10 @@ function buildBaseMethod(config: SearchConfig, shape: readonly [number, number, 
   }
   if (config.space === 'nb201' && p === 'softmax') {
     return new Nb201Method(createNb201Supernet(supernetConfigOf(config, shape, numClasses, NB201_OPS)), config) as SearchMethod
+  }
+  if (config.space === 'nb201' && p === 'latent') {
+    const net = createNb201Supernet(supernetConfigOf(config, shape, numClasses, NB201_OPS))
+    return new E2nasMethod(net, config, loadNb201Vae()) as SearchMethod
   }
   if (config.space === 'darts' && p === 'hierarchical') {
     return new HdartsMethod(createHdartsSupernet(supernetConfigOf(config, shape, numClasses), config), config) as SearchMethod

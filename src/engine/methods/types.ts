@@ -70,4 +70,18 @@ export interface SearchMethod<M = unknown> {
   alphaSnapshot(arch: readonly number[][][]): { ops: string[]; normal: number[][]; reduce: number[][] }
   /** Method-specific state at the end of an epoch, merged into the `method` event. */
   epochState?(arch: readonly number[][][], ctx: MethodContext): MethodState
+  /** Weight of L_val in the α step (E2NAS: 1 − η beside the novelty term). Default 1. */
+  archLossScale?(ctx: MethodContext): number
+  /** Called after each α update (E2NAS: the exploration archive records the architecture). */
+  afterArchStep?(arch: readonly tf.Tensor2D[], ctx: MethodContext): void
+  /** Weight of L_train in the weight step's gradient (E2NAS: 1 − λ of architecture complementation). Default 1. */
+  weightLossScale?(ctx: MethodContext): number
+  /**
+   * Extra losses to log after a weight step, evaluated by `lossAt(mixing)` (train-mode BN, no gradient):
+   * E2NAS's L(previous) and L(complement). Averaged over the epoch's weight steps into the `method` event.
+   */
+  weightStepExtras?(arch: readonly tf.Tensor2D[], ctx: MethodContext, lossAt: (m: M) => number): Record<string, number>
+  /** JSON state the method carries between steps (E2NAS: its archive), saved in checkpoints. */
+  getState?(): unknown
+  setState?(state: unknown): void
 }

@@ -52,10 +52,12 @@ export function alphaGrads<M>(
     const as = a as tf.Tensor2D[]
     // Kept: the loss without the regularizer and its parts are reported, not just the total.
     ce = tf.keep(trainLoss(method, weights, as, b, ctx))
+    const scale = method.archLossScale?.(ctx) ?? 1
+    const scaled = scale === 1 ? ce : tf.mul(ce, scale)
     const reg = withReg ? method.archRegularizer(as, ctx) : null
-    if (!reg) return ce
+    if (!reg) return scaled
     parts = Object.fromEntries(Object.entries(reg.parts).map(([k, t]) => [k, tf.keep(t)]))
-    return tf.add(ce, reg.loss) as tf.Scalar
+    return tf.add(scaled, reg.loss) as tf.Scalar
   })([...arch])
   if (value !== ce) value.dispose()
   return { grads, loss: ce!, parts }
@@ -97,6 +99,7 @@ export class Architect<M> {
         idx.map((i) => grads[i]!),
       )
     })
+    this.method.afterArchStep?.(arch, ctx)
     const valLoss = loss.dataSync()[0]!
     const partValues = Object.fromEntries(Object.entries(parts).map(([k, t]) => [k, t.dataSync()[0]!]))
     tf.dispose([...grads, loss, ...Object.values(parts)])

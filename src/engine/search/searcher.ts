@@ -55,10 +55,14 @@ export interface EpochAccumulators {
   seen: number
   archLoss: number
   archSteps: number
-  /** Sums of the regularizer's parts over this epoch's α steps. */
+  /** Sums of the regularizer's parts over this epoch's α steps, and how many steps had each part. */
   parts: Record<string, number>
+  partSteps?: Record<string, number>
   /** Seconds spent in this epoch's steps before the last checkpoint. */
   seconds: number
+  /** Sums of the method's weight-step extras (E2NAS L(previous), L(complement)) and their step count. */
+  weightParts?: Record<string, number>
+  weightSteps?: number
 }
 
 export type Emit = (event: RunEventBody) => void
@@ -276,7 +280,11 @@ export class Searcher {
     const arch = this.architect.step(train, val, eta, this.ctx('arch'))
     this.acc.archLoss += arch.valLoss
     this.acc.archSteps += 1
-    for (const [k, v] of Object.entries(arch.parts)) this.acc.parts[k] = (this.acc.parts[k] ?? 0) + v
+    const counts = (this.acc.partSteps ??= {})
+    for (const [k, v] of Object.entries(arch.parts)) {
+      this.acc.parts[k] = (this.acc.parts[k] ?? 0) + v
+      counts[k] = (counts[k] ?? 0) + 1
+    }
   }
 
   private weightStep(b: Batch, eta: number): void {
@@ -296,15 +304,19 @@ export class Searcher {
           )
         : method.mixing(arch, ctx)
       // Loss, accuracy and gradients all come from the one forward pass.
+      const scale = method.weightLossScale?.(ctx) ?? 1
       const { value, grads } = tf.valueAndGrads((...ws: tf.Tensor[]) => {
         const logits = method.net.forward(ws, mixing, b.x, { training: true, bnUpdates: updates })
         correct = countCorrect(logits, b.y)
-        return crossEntropy(logits, b.y)
+        const ce = crossEntropy(logits, b.y)
+        loss = ce.dataSync()[0]!
+        return scale === 1 ? ce : tf.mul(ce, scale)
       })([...this.state.weights])
       const clipped = clipByGlobalNorm(grads, this.config.gradClip)
       this.sgd.step(this.state.weights, clipped.grads, eta)
-      loss = value.dataSync()[0]!
+      value.dispose()
     })
+    if (method.weightStepExtras) this.addWeightExtras(b, ctx)
     // Running statistics: updated by the weight step only (see architect.ts).
     for (const u of updates) {
       const stats = this.state.bnStats.get(u.name)
@@ -314,6 +326,15 @@ export class Searcher {
     this.acc.trainLoss += loss * b.y.shape[0]
     this.acc.trainCorrect += correct
     this.acc.seen += b.y.shape[0]
+  }
+
+  private addWeightExtras(b: Batch, ctx: MethodContext): void {
+    const lossAt = (m: unknown) =>
+      tf.tidy(() => crossEntropy(this.method.net.forward(this.state.weights, m, b.x, { training: true }), b.y).dataSync()[0]!)
+    const extras = this.method.weightStepExtras!(this.state.arch, ctx, lossAt)
+    const sums = (this.acc.weightParts ??= {})
+    for (const [k, v] of Object.entries(extras)) sums[k] = (sums[k] ?? 0) + v
+    this.acc.weightSteps = (this.acc.weightSteps ?? 0) + 1
   }
 
   /** Eval-mode pass over the validation half, events, then the next epoch. */
@@ -326,7 +347,9 @@ export class Searcher {
     const derived = this.method.derive(values)
     const extra = this.method.epochState?.(values, this.ctx('eval')) ?? { scalars: {}, matrices: {} }
     const scalars: Record<string, number> = { ...extra.scalars }
-    for (const [k, v] of Object.entries(acc.parts)) scalars[k] = v / Math.max(1, acc.archSteps)
+    // A part is averaged over the steps that had it (E2NAS's novelty starts once its archive is full).
+    for (const [k, v] of Object.entries(acc.parts)) scalars[k] = v / Math.max(1, acc.partSteps?.[k] ?? acc.archSteps)
+    for (const [k, v] of Object.entries(acc.weightParts ?? {})) scalars[k] = v / Math.max(1, acc.weightSteps ?? 0)
     this.lastValAcc = val.acc // hooks record it (R-DARTS keeps each record epoch's)
     for (const hook of this.epochHooks) Object.assign(scalars, hook(this))
     const epochSec = acc.seconds + (performance.now() - evalStart) / 1000

@@ -39,6 +39,8 @@ export interface SnapshotMeta {
    * main ones in `data`. Absent in those nested snapshots themselves.
    */
   readonly rollbacks?: readonly RollbackEntry[]
+  /** The method's own JSON state (E2NAS: its exploration archive), for methods that carry one. */
+  readonly method?: unknown
 }
 
 export interface RollbackEntry {
@@ -97,6 +99,7 @@ export function takeSnapshot(s: Searcher, opts: { nested?: boolean } = {}): Snap
       tensors,
       ...(s.rdarts ? { rdarts: s.rdarts.getState() } : {}),
       ...(s.pt ? { pt: s.pt.getState() } : {}),
+      ...(s.method.getState ? { method: s.method.getState() } : {}),
       ...(s.rdarts && !opts.nested ? { rollbacks: entries } : {}),
     },
     data,
@@ -151,4 +154,5 @@ export function restoreSnapshot(s: Searcher, snap: Snapshot): void {
   )
   s.rdarts?.setState(snap.meta.rdarts ?? null, rollbacks ? new Map(rollbacks) : undefined)
   s.pt?.setState(snap.meta.pt ?? null)
+  s.method.setState?.(snap.meta.method ?? null)
 }

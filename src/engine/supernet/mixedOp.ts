@@ -109,6 +109,25 @@ export class MixedOp {
     return out
   }
 
+  /** Single path: w_c·op_c(x) for column c, or null when c is `none` (it adds exactly 0). */
+  applyColumn(x: tf.Tensor4D, scope: ParamScope, weights: readonly tf.Scalar[], column: number): tf.Tensor4D | null {
+    const live = this.live.find((l) => l.column === column)
+    if (!weights[column]) throw new Error(`column ${column} is out of range (${this.ops.length} ops)`)
+    if (!live) return null
+    return tf.tidy(() => live.op.apply(x, scope.child(live.name), weights[column]!))
+  }
+
+  /**
+   * Single path: 0·Σ w over every op's weights. TF.js refuses gradients for weights that take no part
+   * in the loss (the other ops, and the path's own op when its node feeds only `none` edges); this
+   * gives them zero gradients, as PyTorch's zeroed `.grad` of an op used before.
+   */
+  zeroAnchor(scope: ParamScope): tf.Scalar | null {
+    const names = this.ops.flatMap((op, k) => prefixSpecs(this.opNames[k]!, op.params).map((p) => p.name))
+    if (names.length === 0) return null
+    return tf.mul(tf.addN(names.map((n) => tf.sum(scope.w(n)))), 0) as tf.Scalar
+  }
+
   /**
    * PC-DARTS: the ops on x[..., :C/K], and x[..., C/K:] (MaxPool 2×2 at stride 2) times `edgeWeight`.
    * With the edge weight β_e folded into the mixing row (W = softmax(α)·β_e), the bypass must carry

@@ -75,19 +75,38 @@ export class Nb201Cell {
   }
 
   /** `weights[row][o]`: the mixing of edge row `row`; `auxBeta`: DARTS-'s β_t (the skip is the identity here). */
-  forward(x: tf.Tensor4D, scope: ParamScope, weights: readonly (readonly tf.Scalar[])[], auxBeta?: tf.Scalar): tf.Tensor4D {
+  forward(
+    x: tf.Tensor4D,
+    scope: ParamScope,
+    weights: readonly (readonly tf.Scalar[])[],
+    auxBeta?: tf.Scalar,
+    path?: readonly number[],
+  ): tf.Tensor4D {
     const nodes: tf.Tensor4D[] = [x]
+    // Single path: zero anchors of every edge's weights, added to the output so none is cut off by a dead node.
+    const anchors: tf.Scalar[] = []
     for (let i = 1; i < NB201_NODES; i++) {
       const terms: tf.Tensor4D[] = []
+      // Single path: the unused columns' weights, added as scalars (forward_gdas), so their gradient exists.
+      const bare: tf.Scalar[] = []
       NB201_EDGES.forEach(([to, from], e) => {
         if (to !== i) return
         const edgeScope = scope.child(`edges.${e}`)
-        terms.push(...this.edges[e]!.apply(nodes[from]!, edgeScope, weights[e]!))
+        if (path) {
+          const column = path[e]!
+          const term = this.edges[e]!.applyColumn(nodes[from]!, edgeScope, weights[e]!, column)
+          if (term) terms.push(term)
+          bare.push(...weights[e]!.filter((_, o) => o !== column))
+          const anchor = this.edges[e]!.zeroAnchor(edgeScope)
+          if (anchor) anchors.push(anchor)
+        } else terms.push(...this.edges[e]!.apply(nodes[from]!, edgeScope, weights[e]!))
         if (auxBeta) terms.push(this.edges[e]!.auxSkip(nodes[from]!, edgeScope, auxBeta))
       })
-      nodes.push(terms.length ? sumN(terms) : tf.zerosLike(x))
+      const node = terms.length ? sumN(terms) : tf.zerosLike(x)
+      nodes.push(bare.length ? (tf.add(node, tf.addN(bare)) as tf.Tensor4D) : node)
     }
-    return nodes[NB201_NODES - 1]!
+    const out = nodes[NB201_NODES - 1]!
+    return anchors.length ? (tf.add(out, tf.addN(anchors)) as tf.Tensor4D) : out
   }
 }
 
@@ -177,7 +196,9 @@ export function createNb201Supernet(config: SupernetConfig): Supernet<DartsMixin
       blocks.forEach((block, i) => {
         const prev = s
         const scope = root.child(`cells.${i}`)
-        s = tf.tidy(() => (block instanceof Nb201Cell ? block.forward(prev, scope, w, auxBeta) : block.forward(prev, scope)))
+        s = tf.tidy(() =>
+          block instanceof Nb201Cell ? block.forward(prev, scope, w, auxBeta, mixing.path) : block.forward(prev, scope),
+        )
       })
       const out = relu(root.bn('lastact.bn', s, true))
       const pooled = tf.mean(out, [1, 2]) as tf.Tensor2D
