@@ -22,6 +22,7 @@ const ROWS: { label: string; preset: string; sets: string[] }[] = [
   { label: 'DARTS + PT selection', preset: 'darts-1st-quick', sets: ['selection=pt'] },
   { label: 'DARTS + λ_max every epoch', preset: 'darts-1st-quick', sets: ['hessian.every=1'] },
   { label: 'DARTS on NAS-Bench-201', preset: 'darts-1st-quick', sets: ['space=nb201'] },
+  { label: 'E2NAS (NAS-Bench-201)', preset: 'e2nas-quick', sets: [] },
 ]
 
 const { values } = parseArgs({

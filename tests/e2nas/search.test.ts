@@ -209,6 +209,20 @@ describe('E2NAS method', () => {
     }
   })
 
+  it.each(['cpu', 'wasm'] as const)('search steps on the %s backend keep the tensor count flat (novelty on)', async (backend) => {
+    await initBackend(backend)
+    const s = tinySearch(CONFIG)
+    try {
+      for (let i = 0; i < 4; i++) s.trainStep() // the archive (3) is full from the fourth step on
+      const n = tf.memory().numTensors
+      for (let i = 0; i < 3; i++) s.trainStep()
+      expect(tf.memory().numTensors).toBe(n)
+    } finally {
+      disposeSearch(s)
+      await initBackend('wasm')
+    }
+  })
+
   it('runs two epochs without leaking tensors; events carry η, novelty, the losses and the decoded cell', async () => {
     const s = tinySearch(CONFIG)
     try {
