@@ -402,7 +402,7 @@ function presetsOf(def: MethodDef): Preset[] {
     { name: def.name, summary: `${def.summary}; paper settings`, config: paper },
     {
       name: `${def.name}-quick`,
-      summary: `${def.name} at CPU scale (Fashion-MNIST 16×16, 3 cells, 5 epochs)`,
+      summary: `${def.name} at CPU scale (Fashion-MNIST 16×16, ${quick.space === 'nb201' ? `N = ${quick.layers} cells per stage` : `${quick.layers} cells`}, ${quick.epochs} epochs)`,
       config: quick,
     },
   ]
