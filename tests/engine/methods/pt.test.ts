@@ -234,6 +234,7 @@ describe('selection=pt and hessian.every=1 on every quick preset', () => {
   const refused: Record<string, RegExp> = {
     'hdarts-quick': /DARTS-PT selection .* not 'hierarchical'/,
     'pr-darts-quick': /DARTS-PT selection .* not 'hard-concrete'/,
+    'e2nas-quick': /DARTS-PT selection .* not 'latent'/,
   }
 
   it('the presets that cannot take them are refused with the reason', () => {
@@ -244,6 +245,8 @@ describe('selection=pt and hessian.every=1 on every quick preset', () => {
     }
     const prDarts = quick.find((p) => p.name === 'pr-darts-quick')!.config
     expect(() => applyOverrides(prDarts, ['hessian.every=1'])).toThrow(/λ_max .* undefined for 'hard-concrete'/)
+    const e2nas = quick.find((p) => p.name === 'e2nas-quick')!.config
+    expect(() => applyOverrides(e2nas, ['hessian.every=1'])).toThrow(/λ_max .* undefined for 'latent'/)
     const hdarts = quick.find((p) => p.name === 'hdarts-quick')!.config
     expect(applyOverrides(hdarts, ['hessian.every=1']).hessian.every).toBe(1)
   })
