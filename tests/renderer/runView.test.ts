@@ -193,3 +193,34 @@ describe('event log', () => {
     )
   })
 })
+
+describe('an E2NAS run in the run view', () => {
+  it('charts η, the novelty terms and the complementation losses; keeps the decoded cell and z as matrices', () => {
+    const method: RunEvent = {
+      seq: 40,
+      time: 6000,
+      type: 'method',
+      epoch: 1,
+      scalars: {
+        eta: 0.88,
+        novelty: 11,
+        logPz: 26.4,
+        logD: 6.8,
+        logPe: -0.2,
+        lossPrevious: 1.3,
+        lossComplement: 2.9,
+        archiveDistinct: 3,
+      },
+      matrices: { decoded: [[0, 0, 0, 1, 0]], z: [Array.from({ length: 30 }, () => 0.1)] },
+    }
+    const d = applyRunEvent(detail(), method)
+    const keys = extraMetricKeys(d.metrics)
+    for (const k of ['eta', 'novelty', 'logPz', 'logD', 'logPe', 'lossPrevious', 'lossComplement', 'archiveDistinct'])
+      expect(keys).toContain(`m.${k}`)
+    expect(d.metrics['m.eta']).toEqual([{ step: 1, value: 0.88 }])
+    expect(d.methodMatrices.map((m) => [m.epoch, m.name])).toEqual([
+      [1, 'decoded'],
+      [1, 'z'],
+    ])
+  })
+})
