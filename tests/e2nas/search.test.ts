@@ -12,7 +12,7 @@ import { E2nasMethod } from '../../src/engine/methods/e2nas'
 import type { MethodContext } from '../../src/engine/methods/types'
 import { alphaGrads, weightGrads } from '../../src/engine/search/architect'
 import { restoreSnapshot, takeSnapshot } from '../../src/engine/search/snapshot'
-import { disposeSearch, TINY, tinySearch } from '../engine/search/helpers'
+import { disposeSearch, runAll, TINY, tinySearch } from '../engine/search/helpers'
 
 const e2nas = getPreset('e2nas-quick').config
 /** TINY's sizes on NB201 (8×8 inputs, N = 1), E2NAS's parts, an archive small enough to fill within an epoch. */
@@ -31,18 +31,6 @@ beforeAll(async () => {
 })
 
 const ctx = (epoch = 0, phase: MethodContext['phase'] = 'arch'): MethodContext => ({ epoch, epochs: 2, phase, rng: new Rng(3) })
-
-async function runAll(s: ReturnType<typeof tinySearch>, stopAfter?: number) {
-  const events: RunEventBody[] = []
-  let steps = 0
-  const reason = await s.run({
-    emit: (e) => events.push(e),
-    stopRequested: () => (stopAfter !== undefined && ++steps >= stopAfter ? 'SIGTERM' : null),
-    checkpoint: async () => {},
-    progressEveryMs: 0,
-  })
-  return { events, reason }
-}
 
 const strip = (events: RunEventBody[]) =>
   events

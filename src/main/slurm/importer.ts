@@ -11,23 +11,12 @@ import { readdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { EVENTS_FILE } from '../../core/run/runFile'
 import { lastEvent, newRunRow, openRunDir } from '../runs/runDir'
+import type { SlurmImportResponse } from '../../shared/api'
 import type { RunRow, Store } from '../store'
 import { isGridDir, type Manifest, ManifestError, readManifest, readSubmitRecord } from './manifest'
 
-export interface ImportSummary {
-  readonly grids: number
-  readonly runs: number
-  /** Registered by this import. */
-  readonly new: number
-  /** Known before, and this import added events or changed the status. */
-  readonly updated: number
-  readonly unchanged: number
-  readonly eventsAdded: number
-  readonly finished: number
-  /** One line per run directory that could not be read (the import goes on without it). */
-  readonly errors: readonly string[]
-  readonly experiments: readonly { readonly id: number; readonly name: string; readonly gridDir: string }[]
-  /** Every run imported (new or known). */
+/** The API's answer (counts, per-directory errors, experiments) plus every run imported (new or known). */
+export interface ImportSummary extends SlurmImportResponse {
   readonly runIds: readonly string[]
 }
 

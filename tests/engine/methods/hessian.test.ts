@@ -17,7 +17,7 @@ import {
 } from '../../../src/engine/search/hessian'
 import type { Searcher } from '../../../src/engine/search/searcher'
 import { restoreSnapshot, takeSnapshot } from '../../../src/engine/search/snapshot'
-import { disposeSearch, TINY, tinySearch } from '../search/helpers'
+import { disposeSearch, runAll, TINY, tinySearch } from '../search/helpers'
 
 beforeAll(async () => {
   await initBackend('wasm')
@@ -185,17 +185,6 @@ describe('the EVLocalAvg early-stopping rule', () => {
 type Epoch = Extract<RunEventBody, { type: 'epoch' }>
 type Method = Extract<RunEventBody, { type: 'method' }>
 
-async function runAll(s: Searcher, stopAfter?: number) {
-  const events: RunEventBody[] = []
-  let steps = 0
-  const reason = await s.run({
-    emit: (e) => events.push(e),
-    stopRequested: () => (stopAfter !== undefined && ++steps >= stopAfter ? 'SIGTERM' : null),
-    checkpoint: async () => {},
-    progressEveryMs: 0,
-  })
-  return { events, reason }
-}
 const epochsOf = (evs: RunEventBody[]) =>
   evs
     .filter((e): e is Epoch => e.type === 'epoch')

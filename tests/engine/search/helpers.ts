@@ -6,6 +6,7 @@ import { Rng } from '../../../src/core/rng'
 import { makeSet, type DatasetInfo } from '../../../src/engine/data/types'
 import { searchDataFromSplit } from '../../../src/engine/search/data'
 import type { Searcher } from '../../../src/engine/search/searcher'
+import type { RunEventBody } from '../../../src/core/events'
 import { buildSearch, disposeSearch } from '../../../src/engine/search/session'
 
 export const TINY: SearchConfig = {
@@ -63,3 +64,16 @@ export { disposeSearch }
 
 /** softmax(α) of both cell types: the DARTS mixing of a tiny search. */
 export const dartsMixing = (s: Searcher) => ({ normal: tf.softmax(s.state.arch[0]!), reduce: tf.softmax(s.state.arch[1]!) })
+
+/** Runs a search to its end, or until `stopAfter` steps (then the stop reason is 'SIGTERM'), collecting its events. */
+export async function runAll(s: Searcher, stopAfter?: number): Promise<{ events: RunEventBody[]; reason: string | null }> {
+  const events: RunEventBody[] = []
+  let steps = 0
+  const reason = await s.run({
+    emit: (e) => events.push(e),
+    stopRequested: () => (stopAfter !== undefined && ++steps >= stopAfter ? 'SIGTERM' : null),
+    checkpoint: async () => {},
+    progressEveryMs: 0,
+  })
+  return { events, reason }
+}

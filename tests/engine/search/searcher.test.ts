@@ -4,7 +4,7 @@ import type { RunEventBody } from '../../../src/core/events'
 import { initBackend } from '../../../src/engine/backends'
 import type { BnUpdate } from '../../../src/engine/types'
 import { restoreSnapshot, takeSnapshot } from '../../../src/engine/search/snapshot'
-import { disposeSearch, TINY, tinySearch, dartsMixing } from './helpers'
+import { disposeSearch, TINY, tinySearch, dartsMixing, runAll } from './helpers'
 
 beforeAll(async () => {
   await initBackend('wasm')
@@ -15,18 +15,6 @@ const epochs = (events: RunEventBody[]) =>
   events
     .filter((e): e is Epoch => e.type === 'epoch')
     .map(({ epochSec, imagesPerSec, ...rest }) => (void epochSec, void imagesPerSec, rest))
-
-async function runAll(s: ReturnType<typeof tinySearch>, stopAfter?: number) {
-  const events: RunEventBody[] = []
-  let steps = 0
-  const reason = await s.run({
-    emit: (e) => events.push(e),
-    stopRequested: () => (stopAfter !== undefined && ++steps >= stopAfter ? 'SIGTERM' : null),
-    checkpoint: async () => {},
-    progressEveryMs: 0,
-  })
-  return { events, reason }
-}
 
 describe('Searcher', () => {
   it('learns: the tiny supernet separates the synthetic classes and emits a valid genotype per epoch', async () => {
