@@ -6,6 +6,7 @@ export const LAYERS = [
   { name: 'core', dir: 'src/core' },
   { name: 'shared', dir: 'src/shared' },
   { name: 'engine', dir: 'src/engine' },
+  { name: 'node', dir: 'src/node' },
   { name: 'worker', dir: 'src/worker' },
   { name: 'store', dir: 'src/main/store' },
   { name: 'main', dir: 'src/main' },
@@ -17,14 +18,16 @@ export const LAYERS = [
 
 // main, server and cli are one row of the design table ("main services + Electron shell; server;
 // CLI"): they share services, so they may import each other's plain-TypeScript modules.
-const APP = ['core', 'shared', 'store', 'main', 'server', 'cli']
+const APP = ['core', 'shared', 'node', 'store', 'main', 'server', 'cli']
 
 export const ALLOWED_LAYERS = {
   core: ['core'],
   shared: ['core', 'shared'],
   engine: ['core', 'engine'],
-  worker: ['core', 'shared', 'engine', 'worker'],
-  store: ['core', 'store'],
+  // Node-only helpers below every process that touches the disk: safe paths, the run directory.
+  node: ['core', 'node'],
+  worker: ['core', 'shared', 'engine', 'node', 'worker'],
+  store: ['core', 'node', 'store'],
   main: APP,
   server: APP,
   cli: APP,
@@ -40,6 +43,7 @@ export const ALLOWED_PACKAGES = {
   core: ['zod'],
   shared: ['zod'],
   engine: [NODE, TF, 'zod'],
+  node: [NODE, 'zod'],
   worker: [NODE, TF, 'zod'],
   store: [NODE, 'better-sqlite3', 'zod'],
   main: [NODE, 'electron', 'zod'],

@@ -11,7 +11,7 @@ import { RUNS_COMMANDS } from './commands/runs'
 import { searchCommand } from './commands/search'
 import { serveCommand } from './commands/serve'
 import { SLURM_COMMANDS } from './commands/slurm'
-import { CliError } from './errors'
+import { CliError, isBadInput } from './errors'
 
 interface Group {
   readonly name: string
@@ -100,10 +100,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     return await cmd.run(values, positionals)
   } catch (err) {
-    if (err instanceof CliError) {
-      process.stderr.write(`hdarts: ${err.message}\n`)
-      if (debug) process.stderr.write(`${err.stack}\n`)
-      return err.code
+    if (err instanceof CliError || isBadInput(err)) {
+      process.stderr.write(`hdarts: ${(err as Error).message}\n`)
+      if (debug) process.stderr.write(`${(err as Error).stack}\n`)
+      return err instanceof CliError ? err.code : 2
     }
     const e = err as NodeJS.ErrnoException
     if (e?.code === 'EPIPE') return 0 // output piped into `head`: not an error

@@ -3,7 +3,7 @@
  * the API backend are the same plain-TypeScript classes `hdarts serve` uses; only the window, IPC, the
  * app:// protocol and utility-process workers are Electron's.
  */
-import { mkdirSync } from 'node:fs'
+import { ensureDir } from '../node/safePaths'
 import { homedir, platform } from 'node:os'
 import { join, resolve } from 'node:path'
 import { app, BrowserWindow, session, shell } from 'electron'
@@ -47,7 +47,7 @@ function createWindow(): BrowserWindow {
 }
 
 async function boot(): Promise<void> {
-  mkdirSync(runsDir, { recursive: true })
+  ensureDir(runsDir, 'the runs folder')
   const store = openStore(dbPath)
   // electron-vite bundles src/worker/main.ts next to this file (electron.vite.config.ts).
   const service = new RunService({ store, launcher: new UtilityProcessLauncher(join(import.meta.dirname, 'worker.js')), runsDir })

@@ -5,6 +5,7 @@
  *   GET  /, /assets/*   the built renderer (out/renderer)
  * Every request needs an allowed Host and the token (header, cookie or ?token=).
  */
+import { parseUntrustedJson, UnsafeJsonError } from '../core/json'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
@@ -26,6 +27,8 @@ export interface ServerOptions {
   readonly staticDir: string
   /** Request body limit (default 1 MiB). */
   readonly maxBodyBytes?: number
+  /** An operation that has not answered by then gets a 504 (default 120 s); others are served meanwhile. */
+  readonly requestTimeoutMs?: number
 }
 
 export interface RunningServer {
@@ -42,6 +45,20 @@ export const STATUS: Record<ApiErrorCode, number> = {
   'not-found': 404,
   conflict: 409,
   internal: 500,
+  timeout: 504,
+}
+
+/** The handler's answer, or an ApiError('timeout') once `ms` have passed (the work itself may still finish). */
+async function withinTime<T>(work: Promise<T>, ms: number, op: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ApiError('timeout', `${op} did not answer within ${Math.round(ms / 1000)} s`)), ms)
+  })
+  try {
+    return await Promise.race([work, late])
+  } finally {
+    clearTimeout(timer)
+  }
 }
 
 const MAX_BODY = 1024 * 1024
@@ -120,12 +137,13 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       })
     let body: unknown
     try {
-      body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined
-    } catch {
-      return sendError(res, true, 400, 'bad-request', `${op}: the request body is not valid JSON`)
+      body = raw.length ? parseUntrustedJson(raw.toString('utf8')) : undefined
+    } catch (err) {
+      const why = err instanceof UnsafeJsonError ? err.message : 'the request body is not valid JSON'
+      return sendError(res, true, 400, 'bad-request', `${op}: ${why}`)
     }
     try {
-      sendJson(res, 200, (await o.app.handle(op, body)) ?? null)
+      sendJson(res, 200, (await withinTime(o.app.handle(op, body), o.requestTimeoutMs ?? 120_000, op)) ?? null)
     } catch (err) {
       const e = err instanceof ApiError ? err : new ApiError('internal', `${op} failed`)
       sendError(res, true, STATUS[e.code], e.code, e.message)

@@ -6,6 +6,7 @@
 import { z } from 'zod'
 import { type EvalConfig, EVAL_PRESET_NAMES } from '../core/config/eval'
 import { gridSpecSchema } from '../core/config/grid'
+import { hasControlCharacter } from '../core/shell'
 import type { SearchConfig } from '../core/config/search'
 import type { RunEvent } from '../core/events'
 import type {
@@ -43,6 +44,13 @@ export const API_BODY_LIMITS: Partial<Readonly<Record<ApiOpName, number>>> = { '
 const exportIds = z.array(runId).min(1).max(200)
 const groupBy = z.string().trim().min(1).max(100).optional()
 const settings = z.array(z.string().max(500)).max(200)
+/** A folder on the server's machine: it may end up in a job script, so control characters are refused. */
+const folder = z
+  .string()
+  .trim()
+  .min(1)
+  .max(4096)
+  .refine((s) => !hasControlCharacter(s), 'must not contain control characters')
 
 /** Request schemas, one per operation. Strict: unknown fields are refused. */
 export const apiRequests = {
@@ -51,7 +59,7 @@ export const apiRequests = {
   /** Every method preset with its config, and the help of every setting. */
   'presets.list': z.strictObject({}),
   /** Memory and time before launch, from the supernet's size and past runs' throughput. */
-  'runs.estimate': z.strictObject({ preset: z.string().min(1), sets: settings.default([]) }),
+  'runs.estimate': z.strictObject({ preset: z.string().min(1).max(200), sets: settings.default([]) }),
   /** Queues a grid (methods × values × seeds) as one experiment; a single run is a 1×1×1 grid. */
   'runs.launch': z.strictObject({
     grid: gridSpecSchema,
@@ -123,18 +131,20 @@ export const apiRequests = {
    */
   'slurm.submit': z.strictObject({
     grid: gridSpecSchema,
-    runsDir: z.string().trim().min(1).max(4096),
+    runsDir: folder,
     options: z
       .strictObject({
         partition: z
           .string()
           .trim()
+          .max(200)
           .regex(/^[\w.,-]+$/, 'not a partition name')
           .optional(),
         gpusPerTask: z.number().int().min(0).max(64).optional(),
         cpusPerTask: z.number().int().min(1).max(1024).optional(),
         time: z
           .string()
+          .max(40)
           .regex(/^(\d+-)?\d+(:\d{1,2}){0,2}$/, 'expected HH:MM:SS')
           .optional(),
         maxParallel: z.number().int().min(1).max(100_000).optional(),
@@ -143,7 +153,7 @@ export const apiRequests = {
     dryRun: z.boolean().default(false),
   }),
   /** The runs of a grid folder (or a folder of them) into the database; idempotent and incremental. */
-  'slurm.import': z.strictObject({ dir: z.string().trim().min(1).max(4096) }),
+  'slurm.import': z.strictObject({ dir: folder }),
   /** One genotype text (any spelling the core parses) as a file: genotypes.py, JSON, NB201 string, SVG, PDF or TikZ. */
   'export.genotype': z.strictObject({
     text: z.string().min(1).max(500_000),
@@ -212,7 +222,7 @@ export type LiveEvent =
 
 // ── errors and the client interface ────────────────────────────────────────
 
-export type ApiErrorCode = 'bad-request' | 'not-found' | 'conflict' | 'unauthorized' | 'internal'
+export type ApiErrorCode = 'bad-request' | 'not-found' | 'conflict' | 'unauthorized' | 'timeout' | 'internal'
 
 /** What a failed call rejects with, on both transports. `message` is one line meant for the user. */
 export class ApiError extends Error {

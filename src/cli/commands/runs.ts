@@ -1,4 +1,5 @@
 /** `hdarts runs list|show|resume|retry|cancel|duplicate|delete|tag|grid`: the run database on the command line (docs/runs.md). */
+import { parseUntrustedJson, UnsafeJsonError } from '../../core/json'
 import { resolve } from 'node:path'
 import { expandGrid, GridError, type GridSpec, parseGrid } from '../../core/config/grid'
 import { cancelRun } from '../../main/runs/recovery'
@@ -145,9 +146,9 @@ export function loadGrid(file: string): GridSpec {
   const { text, source } = readInput(file)
   let value: unknown
   try {
-    value = JSON.parse(text)
+    value = parseUntrustedJson(text)
   } catch (err) {
-    throw new CliError(`${source}: not valid JSON: ${(err as Error).message}`)
+    throw new CliError(`${source}: ${err instanceof UnsafeJsonError ? '' : 'not valid JSON: '}${(err as Error).message}`)
   }
   try {
     const spec = parseGrid(value)

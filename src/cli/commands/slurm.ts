@@ -7,7 +7,7 @@ import { gridStatus, type TaskStatus } from '../../main/slurm/status'
 import { prepareSubmission, SlurmError } from '../../main/slurm/submit'
 import { findGridDirs } from '../../main/slurm/importer'
 import { type Command, intOption, type OptionSpec } from '../command'
-import { CliError } from '../errors'
+import { CliError, isBadInput } from '../errors'
 import { defaultRunsDir } from '../paths'
 import { loadGrid } from './runs'
 import { slurmImportCommand } from './slurmImport'
@@ -19,8 +19,8 @@ function cliErrors<T>(prefix: string, fn: () => T): T {
   try {
     return fn()
   } catch (err) {
-    if (err instanceof GridError || err instanceof RunInputError || err instanceof ManifestError)
-      throw new CliError(`${prefix}: ${err.message}`)
+    if (err instanceof GridError || err instanceof RunInputError || err instanceof ManifestError || isBadInput(err))
+      throw new CliError(`${prefix}: ${(err as Error).message}`)
     if (err instanceof SlurmError) throw new CliError(`${prefix}: ${err.message}`, 1)
     throw err
   }

@@ -27,7 +27,7 @@ function progressBar(out: NodeJS.WriteStream): (p: ImportProgress) => void {
 }
 
 const summaryText = (s: ImportSummary): string =>
-  `imported ${s.runs} runs from ${s.grids} grid folder${s.grids === 1 ? '' : 's'}: ${s.new} new, ${s.updated} updated, ${s.unchanged} unchanged; ` +
+  `imported ${s.runs - s.errors.length} of ${s.runs} runs from ${s.grids} grid folder${s.grids === 1 ? '' : 's'}: ${s.new} new, ${s.updated} updated, ${s.unchanged} unchanged; ` +
   `${s.eventsAdded} events added; ${s.finished}/${s.runs} finished\n` +
   s.experiments.map((e) => `  experiment ${e.id} '${e.name}'  ${e.gridDir}\n`).join('') +
   s.errors.map((e) => `  error: ${e}\n`).join('')

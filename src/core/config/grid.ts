@@ -3,16 +3,26 @@
  * and shared by the RunService, `hdarts runs grid` and the Slurm submitter (one array task per point).
  */
 import { z } from 'zod'
+import { forbiddenSegment } from './overrides'
 
-const scalar = z.union([z.number(), z.string(), z.boolean(), z.null()])
+const scalar = z.union([z.number(), z.string().max(500), z.boolean(), z.null()])
 
 /** GRID.json (examples/grid-quick.json). */
 export const gridSpecSchema = z.strictObject({
-  name: z.string().trim().min(1),
+  name: z.string().trim().min(1).max(200),
   /** Presets, e.g. 'darts-1st-quick'. */
-  methods: z.array(z.string().min(1)).min(1),
+  methods: z.array(z.string().min(1).max(200)).min(1).max(200),
   /** Settings to sweep: each key's values, crossed with every other key. */
-  values: z.record(z.string().min(1), z.array(scalar).min(1)).default({}),
+  values: z
+    .record(
+      z
+        .string()
+        .min(1)
+        .max(200)
+        .refine((k) => !forbiddenSegment(k), 'not a setting name'),
+      z.array(scalar).min(1).max(1000),
+    )
+    .default({}),
   seeds: z
     .array(
       z
@@ -21,9 +31,10 @@ export const gridSpecSchema = z.strictObject({
         .min(0)
         .max(2 ** 31 - 1),
     )
-    .min(1),
+    .min(1)
+    .max(10_000),
   /** `key=value` settings shared by every run. */
-  set: z.array(z.string()).default([]),
+  set: z.array(z.string().max(500)).max(200).default([]),
 })
 export type GridSpec = z.input<typeof gridSpecSchema>
 

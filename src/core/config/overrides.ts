@@ -4,6 +4,16 @@
  * run kind (search, eval) reads `--set` the same way.
  */
 
+/**
+ * Segments that reach an object's prototype instead of a setting: refused wherever settings are read
+ * (`--set`, API `sets`, grid and protocol files), so no key can write onto `Object.prototype`.
+ */
+export const FORBIDDEN_KEY_SEGMENTS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype'])
+
+/** The first forbidden segment of a dotted key, or null. */
+export const forbiddenSegment = (key: string): string | null =>
+  key.split('.').find((part) => FORBIDDEN_KEY_SEGMENTS.has(part.trim())) ?? null
+
 /** Every settable key, dotted for nested groups (`hessian.every`). */
 export function dottedKeys(obj: Record<string, unknown>, prefix = ''): string[] {
   const keys: string[] = []
@@ -28,15 +38,18 @@ export function setValues<T>(base: T, sets: readonly string[], fail: (message: s
     const eq = item.indexOf('=')
     if (eq <= 0) throw fail(`--set expects key=value, got '${item}'`)
     const key = item.slice(0, eq).trim()
+    const bad = forbiddenSegment(key)
+    if (bad) throw fail(`setting '${key}': '${bad}' is not a setting name`)
     const path = key.split('.')
     let obj = next
+    // Own properties only: an inherited name (toString, hasOwnProperty) is never a setting.
     for (const part of path.slice(0, -1)) {
-      const child = obj[part]
+      const child = Object.hasOwn(obj, part) ? obj[part] : undefined
       if (!child || typeof child !== 'object') throw unknownKey(key)
       obj = child as Record<string, unknown>
     }
     const last = path[path.length - 1]!
-    if (!(last in obj)) throw unknownKey(key)
+    if (!Object.hasOwn(obj, last)) throw unknownKey(key)
     if (obj[last] && typeof obj[last] === 'object')
       throw fail(`'${key}' is a group; set one of its keys (${keys.filter((k) => k.startsWith(`${key}.`)).join(', ')})`)
     obj[last] = coerceSetting(item.slice(eq + 1).trim(), obj[last])

@@ -1,6 +1,8 @@
 /**
- * Where dataset files come from (DESIGN.md §5), in order: an explicit folder, the app's data folder,
- * system dataset folders, then — only when the caller opted in — a download from the official source.
+ * Where dataset files come from (DESIGN.md §5): an explicit folder when one is named — and then only
+ * there, never a silent fallback to another copy — else the app's data folder, then system dataset
+ * folders; then, only when the caller opted in, a download from the official source (into the named
+ * folder, or the app's).
  * When nothing is found the error lists every folder looked at and how to get the files.
  */
 import { randomBytes } from 'node:crypto'
@@ -32,7 +34,7 @@ export function defaultAppDataDir(
 }
 
 export interface LocateOptions {
-  /** Explicit folder (`--data-dir`): the dataset's own folder or a root holding `<id>/`. Looked at first. */
+  /** Explicit folder (`--data-dir`): the dataset's own folder or a root holding `<id>/`. The only place looked at when given. */
   readonly dataDir?: string
   /** Root of the app's datasets (`<root>/<id>/`); default defaultAppDataDir(). */
   readonly appDataDir?: string
@@ -72,12 +74,14 @@ export async function locateDataset(entry: CatalogEntry, opts: LocateOptions = {
   const appData = opts.appDataDir ?? defaultAppDataDir()
   const candidates: { kind: LocationKind; label: string; dir: string }[] = []
   if (opts.dataDir) {
+    // A user who names a folder gets that folder's data or an error, never another copy found later.
     candidates.push({ kind: 'explicit', label: 'data dir', dir: opts.dataDir })
     candidates.push({ kind: 'explicit', label: 'data dir', dir: join(opts.dataDir, id) })
+  } else {
+    candidates.push({ kind: 'app-data', label: 'app data', dir: join(appData, id) })
+    for (const root of opts.systemRoots ?? SYSTEM_DATASET_ROOTS)
+      candidates.push({ kind: 'system', label: 'system', dir: join(root, id) })
   }
-  candidates.push({ kind: 'app-data', label: 'app data', dir: join(appData, id) })
-  for (const root of opts.systemRoots ?? SYSTEM_DATASET_ROOTS)
-    candidates.push({ kind: 'system', label: 'system', dir: join(root, id) })
 
   const looked: string[] = []
   for (const c of candidates) {
@@ -105,7 +109,9 @@ export async function locateDataset(entry: CatalogEntry, opts: LocateOptions = {
   const ways = [
     entry.hint,
     `download it with --download (from ${source.baseUrls[0]} into ${target})`,
-    `or put ${files} in one of those folders or pass --data-dir DIR`,
+    opts.dataDir
+      ? `or put ${files} into ${opts.dataDir}, or leave out --data-dir to use the app's or the system's copy`
+      : `or put ${files} in one of those folders or pass --data-dir DIR`,
   ].filter(Boolean)
   throw new DatasetError(`${entry.info.label} files not found. Looked in: ${looked.join('; ')}. To get them: ${ways.join(', ')}.`)
 }

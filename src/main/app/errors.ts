@@ -2,6 +2,9 @@
 import { GridError } from '../../core/config/grid'
 import { ConfigError } from '../../core/config/search'
 import { GenotypeError } from '../../core/genotype/model'
+import { UnsafeJsonError } from '../../core/json'
+import { UnsafeTextError } from '../../core/shell'
+import { PathError } from '../../node/safePaths'
 import { ApiError } from '../../shared/api'
 import { ExportError } from '../export/genotype'
 import { RunStateError } from '../runs/recovery'
@@ -31,7 +34,10 @@ export function toApiError(err: unknown, op: string): ApiError {
     err instanceof RunInputError ||
     err instanceof GenotypeError ||
     err instanceof ManifestError ||
-    err instanceof ExportError
+    err instanceof ExportError ||
+    err instanceof PathError ||
+    err instanceof UnsafeTextError ||
+    err instanceof UnsafeJsonError
   )
     return new ApiError('bad-request', firstLine(err.message))
   const message = err instanceof Error ? err.message : String(err)

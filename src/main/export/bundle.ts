@@ -6,6 +6,7 @@
  * reads the unzipped folder back into a database (docs/export.md).
  */
 import { existsSync, readFileSync } from 'node:fs'
+import { PathError, resolveInside } from '../../node/safePaths'
 import { join } from 'node:path'
 import { APP_VERSION } from '../../shared/app'
 import { EVENTS_FILE, RUN_FILE } from '../../core/run/runFile'
@@ -52,12 +53,23 @@ const readJson = (path: string): Record<string, unknown> | null => {
   }
 }
 
+/** A file of the run's directory, or null when it is missing or leads outside it (a symlink): never bundled. */
+function ownFile(row: RunRow, name: string): string | null {
+  try {
+    const path = resolveInside(row.runDir, name, `${row.id}: ${name}`)
+    return existsSync(path) ? path : null
+  } catch (err) {
+    if (err instanceof PathError) return null
+    throw err
+  }
+}
+
 /** The run's own run.json when its directory is here, else one rebuilt from the database row (same schema). */
 function runFileOf(row: RunRow): { text: string; versions: Record<string, string>; rebuilt: boolean } {
-  const path = join(row.runDir, RUN_FILE)
-  const own = existsSync(path) ? readJson(path) : null
+  const path = ownFile(row, RUN_FILE)
+  const own = path ? readJson(path) : null
   if (own && own.id === row.id)
-    return { text: readFileSync(path, 'utf8'), versions: (own.versions ?? {}) as Record<string, string>, rebuilt: false }
+    return { text: readFileSync(path!, 'utf8'), versions: (own.versions ?? {}) as Record<string, string>, rebuilt: false }
   const file = {
     schema: 'hdarts.run',
     version: 1,
@@ -82,8 +94,8 @@ function runEntries(row: RunRow, notes: string[]): { entries: ZipEntry[]; run: B
   const runFile = runFileOf(row)
   if (runFile.rebuilt) notes.push(`${row.id}: run.json rebuilt from the database (${row.runDir} is not here)`)
   add(RUN_FILE, runFile.text)
-  const events = join(row.runDir, EVENTS_FILE)
-  if (existsSync(events)) add(EVENTS_FILE, new Uint8Array(readFileSync(events)))
+  const events = ownFile(row, EVENTS_FILE)
+  if (events) add(EVENTS_FILE, new Uint8Array(readFileSync(events)))
   else notes.push(`${row.id}: no ${EVENTS_FILE} at ${row.runDir}; the bundle has its config and results only`)
   const repro = reproduction(row)
   if (repro.unsettable.length) notes.push(`${row.id}: not expressible with --set: ${repro.unsettable.join(', ')}`)

@@ -4,7 +4,7 @@
  * app's `runs.importLog`, so both write the same run from the same log.
  */
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { getPreset, METHOD_NAMES, searchConfigSchema } from '../../core/config/search'
 import { encodeEvent, type RunEvent, type RunEventBody } from '../../core/events'
@@ -12,6 +12,7 @@ import { countOp, type DartsGenotype } from '../../core/genotype/model'
 import { parseGenotypes } from '../../core/genotype/parse/index'
 import { makeRunId, RUN_FILE_VERSION } from '../../core/run/runFile'
 import { DARTS_PRIMITIVES } from '../../core/searchSpaces'
+import { ensureDir } from '../../node/safePaths'
 import { APP_VERSION } from '../../shared/app'
 import type { RunRow, Store } from '../store'
 import type { DartsLog } from './parseDartsLog'
@@ -141,7 +142,7 @@ export function importDartsLog(store: Store, log: DartsLog, o: ImportLogOptions)
   const seed = typeof config.seed === 'number' ? config.seed : 0
   const created = new Date(log.start ?? log.epochs[0]!.start)
   const id = makeRunId(`import-${method}`, seed, created, randomBytes(2).toString('hex'))
-  const dir = join(resolve(o.runsDir), id)
+  const dir = join(ensureDir(o.runsDir, 'the runs folder'), id)
   const run = {
     schema: 'hdarts.run',
     version: RUN_FILE_VERSION,
@@ -157,7 +158,7 @@ export function importDartsLog(store: Store, log: DartsLog, o: ImportLogOptions)
   const events = logEvents(log, id)
   let indexed = false
   try {
-    mkdirSync(dir, { recursive: true })
+    ensureDir(dir, 'the run folder')
     writeFileSync(join(dir, 'run.json'), JSON.stringify(run, null, 2) + '\n')
     writeFileSync(join(dir, 'events.jsonl'), events.map((e) => encodeEvent(e) + '\n').join(''))
     store.ingestRunDir(dir)

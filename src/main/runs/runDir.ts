@@ -3,8 +3,8 @@
  * `hdarts search`, the RunService (queue, grids, duplicates) and later the Slurm submitter.
  */
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { existsSync, lstatSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { basename, dirname, join, resolve } from 'node:path'
 import { applyOverrides, ConfigError, getPreset, type SearchConfig } from '../../core/config/search'
 import type { RunEvent } from '../../core/events'
 import {
@@ -16,6 +16,7 @@ import {
   runFileSchema,
   type SearchRunFile,
 } from '../../core/run/runFile'
+import { ensureDir, resolveInside } from '../../node/safePaths'
 import { APP_VERSION } from '../../shared/app'
 import type { NewRun } from '../store'
 
@@ -82,14 +83,11 @@ export function createRunDir(runsDir: string, spec: RunSpec): { dir: string; run
 /** Writes a new run directory for the run.json `build` makes (called again on an id clash). */
 export function writeRunDir<R extends RunFile>(runsDir: string, build: () => R): { dir: string; run: R } {
   const run = build()
-  const dir = join(resolve(runsDir), run.id)
+  const root = ensureDir(runsDir, 'the runs folder')
+  const dir = join(root, run.id)
   // Exclusive: two runs created in the same second with the same random suffix must not share a folder.
   if (existsSync(dir)) return writeRunDir(runsDir, build)
-  try {
-    mkdirSync(join(dir, CHECKPOINT_DIR), { recursive: true })
-  } catch (err) {
-    throw new Error(`cannot create ${dir}: ${(err as Error).message}`)
-  }
+  ensureDir(join(dir, CHECKPOINT_DIR), 'the run folder')
   writeFileSync(join(dir, RUN_FILE), JSON.stringify(run, null, 2) + '\n')
   return { dir, run }
 }
@@ -129,16 +127,21 @@ export function readRunEvents(eventsPath: string): RunEvent[] {
 export const lastEvent = (eventsPath: string): RunEvent | undefined => readRunEvents(eventsPath).at(-1)
 
 /**
- * Deletes a run directory, but only if its run.json names this run: a wrong path in the database must
- * never delete anything else. Returns whether it deleted.
+ * Deletes a run directory, but only a real folder named after the run whose run.json names this run: a
+ * wrong path in the database (an imported row pointing elsewhere, a symlink) must never delete
+ * anything else. Returns whether it deleted.
  */
 export function deleteRunDir(dir: string, id: string): boolean {
+  const abs = resolve(dir)
   try {
-    if ((JSON.parse(readFileSync(join(dir, RUN_FILE), 'utf8')) as { id?: unknown }).id !== id) return false
+    // Named `<id>` inside its parent, no symlink on the way out of it (resolveInside checks both).
+    if (basename(abs) !== id || resolveInside(dirname(abs), id, 'run folder') !== abs) return false
+    if (!lstatSync(abs).isDirectory()) return false
+    if ((JSON.parse(readFileSync(join(abs, RUN_FILE), 'utf8')) as { id?: unknown }).id !== id) return false
   } catch {
     return false
   }
-  rmSync(resolve(dir), { recursive: true, force: true })
+  rmSync(abs, { recursive: true, force: true })
   return true
 }
 

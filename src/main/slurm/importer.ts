@@ -9,6 +9,7 @@
  */
 import { readdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { PathError, resolveInside } from '../../node/safePaths'
 import { EVENTS_FILE } from '../../core/run/runFile'
 import { lastEvent, newRunRow, openRunDir } from '../runs/runDir'
 import type { SlurmImportResponse } from '../../shared/api'
@@ -60,6 +61,21 @@ function experimentOf(store: Store, m: Manifest, gridDir: string): number {
   return store.createExperiment({ name: m.name, grid: { ...(m.grid as object), slurmGridDir: gridDir } })
 }
 
+/**
+ * Every row's run directory, resolved inside its grid folder. A row that points elsewhere (`../victim`,
+ * an absolute path, a symlink out) makes the whole manifest bad input: nothing of it is imported.
+ */
+function rowDirs(gridDir: string, m: Manifest): string[] {
+  return m.rows.map((row, i) => {
+    try {
+      return resolveInside(gridDir, row.runDir, `${join(gridDir, 'manifest.json')}: rows.${i}.runDir`)
+    } catch (err) {
+      if (err instanceof PathError) throw new ManifestError(err.message)
+      throw err
+    }
+  })
+}
+
 const slurmReason = (dir: string): string => {
   const ev = lastEvent(join(dir, EVENTS_FILE))
   if (!ev) return 'slurm: pending'
@@ -70,7 +86,10 @@ const slurmReason = (dir: string): string => {
 const settled = (r: RunRow | undefined): boolean => r?.status === 'finished' || r?.status === 'failed'
 
 export function importRuns(store: Store, dir: string, onProgress?: (p: ImportProgress) => void): ImportSummary {
-  const grids = findGridDirs(dir).map((g) => ({ gridDir: g, manifest: readManifest(g) }))
+  const grids = findGridDirs(dir).map((g) => {
+    const manifest = readManifest(g)
+    return { gridDir: g, manifest, dirs: rowDirs(g, manifest) }
+  })
   const total = grids.reduce((n, g) => n + g.manifest.rows.length, 0)
   const counts = { new: 0, updated: 0, unchanged: 0, eventsAdded: 0, finished: 0 }
   const errors: string[] = []
@@ -78,13 +97,19 @@ export function importRuns(store: Store, dir: string, onProgress?: (p: ImportPro
   const experiments: { id: number; name: string; gridDir: string }[] = []
   let done = 0
   onProgress?.({ done, total, runId: null })
-  for (const { gridDir, manifest } of grids) {
-    const experimentId = experimentOf(store, manifest, gridDir)
-    experiments.push({ id: experimentId, name: manifest.name, gridDir })
+  for (const { gridDir, manifest, dirs } of grids) {
+    // Made on the first run that imports: a grid whose rows all fail leaves no empty experiment behind.
+    let experimentId: number | null = null
     const jobId = readSubmitRecord(gridDir)?.jobId
-    for (const row of manifest.rows) {
+    for (const [i, row] of manifest.rows.entries()) {
       try {
-        const { dir: runDir, run } = openRunDir(join(gridDir, row.runDir))
+        const { dir: runDir, run } = openRunDir(dirs[i]!)
+        if (run.id !== row.runId)
+          throw new ManifestError(`manifest row ${row.index} names run ${row.runId}, but its run.json is run ${run.id}`)
+        if (experimentId === null) {
+          experimentId = experimentOf(store, manifest, gridDir)
+          experiments.push({ id: experimentId, name: manifest.name, gridDir })
+        }
         const before = store.getRun(run.id)
         if (!before) {
           store.insertRun({ ...newRunRow(runDir, run, { experimentId }), status: 'paused' })
@@ -103,7 +128,7 @@ export function importRuns(store: Store, dir: string, onProgress?: (p: ImportPro
         else if (res.added || now.status !== before.status || now.statusReason !== before.statusReason) counts.updated++
         else counts.unchanged++
       } catch (err) {
-        errors.push(`${join(gridDir, row.runDir)}: ${(err as Error).message}`)
+        errors.push(`${dirs[i]}: ${(err as Error).message}`)
       }
       onProgress?.({ done: ++done, total, runId: row.runId })
     }

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { z } from 'zod'
+import { parseUntrustedJson } from '../../core/json'
 
 export const MANIFEST_FILE = 'manifest.json'
 export const MANIFEST_TSV = 'manifest.tsv'
@@ -77,7 +78,7 @@ export function readManifest(gridDir: string): Manifest {
   const file = join(resolve(gridDir), MANIFEST_FILE)
   let value: unknown
   try {
-    value = JSON.parse(readFileSync(file, 'utf8'))
+    value = parseUntrustedJson(readFileSync(file, 'utf8'))
   } catch (err) {
     throw new ManifestError(
       `${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { sbatchValue, shellWord } from '../../core/shell'
 import { LOGS_SUBDIR, MANIFEST_TSV, type SlurmOptions } from './manifest'
 
 /** This checkout's entry point: the nodes run the same files over the shared filesystem. */
@@ -26,16 +27,15 @@ export interface ScriptInput {
   readonly hdarts?: string
 }
 
-/** A bash single-quoted word. */
-export const shq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`
-
+/** The script's text; throws UnsafeTextError when a path holds a control character (nothing is quoted around those). */
 export function sbatchScript(input: ScriptInput): string {
   const o = input.options
   const node = input.node ?? process.execPath
   const hdarts = input.hdarts ?? HDARTS_BIN
+  const gridDir = shellWord(input.gridDir, 'the grid folder')
   const array = `0-${input.tasks - 1}${o.maxParallel ? `%${o.maxParallel}` : ''}`
   const directives = [
-    `--job-name=${input.jobName}`,
+    `--job-name=${sbatchValue(input.jobName, 'the job name')}`,
     `--array=${array}`,
     '--ntasks=1',
     // Requeue after a node failure or preemption; our own requeue below needs it too.
@@ -45,20 +45,20 @@ export function sbatchScript(input: ScriptInput): string {
     `--signal=B:USR1@${SIGNAL_LEAD_SECONDS}`,
     // Append: a requeued task keeps the log of its earlier attempts in the same file.
     '--open-mode=append',
-    `--output=${join(input.gridDir, LOGS_SUBDIR, '%A_%a.out')}`,
-    ...(o.partition ? [`--partition=${o.partition}`] : []),
+    `--output=${sbatchValue(join(input.gridDir, LOGS_SUBDIR) + '/', 'the grid folder', '%A_%a.out')}`,
+    ...(o.partition ? [`--partition=${sbatchValue(o.partition, 'the partition')}`] : []),
     ...(o.gpusPerTask ? [`--gpus-per-task=${o.gpusPerTask}`] : []),
     ...(o.cpusPerTask ? [`--cpus-per-task=${o.cpusPerTask}`] : []),
     ...(o.time ? [`--time=${o.time}`] : []),
   ]
   return `#!/bin/bash
 ${directives.map((d) => `#SBATCH ${d}`).join('\n')}
-# Written by 'hdarts slurm submit' (docs/cluster.md). Submit with: sbatch ${join(input.gridDir, 'job.sbatch')}
+# Written by 'hdarts slurm submit' (docs/cluster.md). Submit with: sbatch ${shellWord(join(input.gridDir, 'job.sbatch'))}
 # On another machine, override the paths: HDARTS_GRID_DIR=... HDARTS_NODE=... HDARTS_BIN=... sbatch --output=... job.sbatch
 set -uo pipefail
-GRID_DIR=\${HDARTS_GRID_DIR:-${shq(input.gridDir)}}
-NODE=\${HDARTS_NODE:-${shq(node)}}
-HDARTS=\${HDARTS_BIN:-${shq(hdarts)}}
+GRID_DIR=\${HDARTS_GRID_DIR:-${gridDir}}
+NODE=\${HDARTS_NODE:-${shellWord(node, 'the node path')}}
+HDARTS=\${HDARTS_BIN:-${shellWord(hdarts, 'the hdarts path')}}
 TASK=\${SLURM_ARRAY_TASK_ID:?not an array task}
 ROW=$(awk -F'\\t' -v i="$TASK" 'NR > 1 && $1 == i { print $NF; exit }' "$GRID_DIR/${MANIFEST_TSV}")
 if [ -z "$ROW" ]; then echo "hdarts-slurm: no row $TASK in $GRID_DIR/${MANIFEST_TSV}" >&2; exit 2; fi

@@ -5,9 +5,10 @@
  * ever sees a queued run that Slurm owns.
  */
 import { execFileSync } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { chmodSync, existsSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { expandGrid, type GridSpec, parseGrid } from '../../core/config/grid'
+import { ensureDir } from '../../node/safePaths'
 import { createRunDir, resolveConfig } from '../runs/runDir'
 import {
   LOGS_SUBDIR,
@@ -68,11 +69,12 @@ export function prepareSubmission(req: SubmitRequest): SubmitResult {
   const grid = checkedGrid(req.grid, req.sets)
   const points = expandGrid(grid)
   const now = req.now ?? new Date()
-  const base = resolve(req.runsDir)
+  // Checked before anything is written: the folder's text ends up in the job script.
+  const base = ensureDir(req.runsDir, 'the Slurm runs folder')
   let gridDir = join(base, `${stamp(now)}-${slug(grid.name)}`)
   for (let i = 2; existsSync(gridDir); i++) gridDir = join(base, `${stamp(now)}-${slug(grid.name)}-${i}`)
   const runsDir = join(gridDir, RUNS_SUBDIR)
-  mkdirSync(join(gridDir, LOGS_SUBDIR), { recursive: true })
+  ensureDir(join(gridDir, LOGS_SUBDIR), 'the grid folder')
   const rows: ManifestRow[] = points.map((p, index) => {
     const { run } = createRunDir(runsDir, { preset: p.preset, sets: p.sets })
     return {
@@ -112,13 +114,23 @@ export function prepareSubmission(req: SubmitRequest): SubmitResult {
   return { gridDir, script: scriptPath, manifest, jobId }
 }
 
+const SBATCH_TIMEOUT_MS = 60_000
+
 /** Runs `sbatch --parsable SCRIPT` and returns the job id. */
 export function sbatch(script: string, cwd: string): string {
   let out: string
   try {
-    out = execFileSync('sbatch', ['--parsable', script], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+    // Bounded: a controller that does not answer must not hold the caller (the server's event loop) forever.
+    out = execFileSync('sbatch', ['--parsable', script], {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: SBATCH_TIMEOUT_MS,
+    })
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { stderr?: string }
+    if (e.code === 'ETIMEDOUT')
+      throw new SlurmError(`sbatch did not answer within ${SBATCH_TIMEOUT_MS / 1000} s; the job script is ${script}`)
     if (e.code === 'ENOENT') throw new SlurmError(`sbatch not found (is Slurm installed here?); the job script is ${script}`)
     throw new SlurmError(`sbatch failed: ${(e.stderr ?? e.message).trim().split('\n')[0]}; the job script is ${script}`)
   }
@@ -130,7 +142,7 @@ export function sbatch(script: string, cwd: string): string {
 
 export const hasSbatch = (): boolean => {
   try {
-    execFileSync('sbatch', ['--version'], { stdio: 'ignore' })
+    execFileSync('sbatch', ['--version'], { stdio: 'ignore', timeout: 10_000 })
     return true
   } catch {
     return false

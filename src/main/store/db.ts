@@ -2,8 +2,9 @@
  * Opening the database: refuse foreign files before touching them, then pragmas, then migrations.
  * Main is the one writer (DESIGN.md §2); busy_timeout lets a CLI process share the file briefly.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs'
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { ensureDir } from '../../node/safePaths'
 import Database from 'better-sqlite3'
 import { APPLICATION_ID, StoreError } from './errors'
 import { migrate, SCHEMA_VERSION } from './migrations'
@@ -22,9 +23,9 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Database.Dat
     if (existsSync(file)) assertSqliteHeader(file)
     else
       try {
-        mkdirSync(dirname(file), { recursive: true })
+        ensureDir(dirname(file), 'the database folder')
       } catch (err) {
-        throw new StoreError(`cannot create ${file}: ${(err as Error).message}`)
+        throw new StoreError((err as Error).message)
       }
   }
   let db: Database.Database

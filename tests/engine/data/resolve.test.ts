@@ -36,7 +36,7 @@ describe('defaultAppDataDir', () => {
 })
 
 describe('resolution order', () => {
-  it('explicit folder, then app data, then system folders', async () => {
+  it('an explicit folder alone; without one, app data, then system folders', async () => {
     const explicit = join(dir, 'mine')
     const appData = join(dir, 'app')
     const system = join(dir, 'usr-share-datasets')
@@ -53,9 +53,14 @@ describe('resolution order', () => {
     await rm(join(appData, 'mnist'), { recursive: true })
     const c = await load({})
     expect([c.location.kind, c.location.dir, c.train.labels[0]]).toEqual(['system', join(system, 'mnist'), 3])
-    // A data dir without the files falls through to the next place.
-    const d = await load({ dataDir: join(dir, 'empty') })
-    expect(d.location.kind).toBe('system')
+    // A named data dir without the files is an error naming it, never a silent fallback to another copy.
+    const err = await load({ dataDir: join(dir, 'empty') }).then(
+      () => null,
+      (e: Error) => e,
+    )
+    expect(err?.message).toContain(join(dir, 'empty'))
+    expect(err?.message).not.toContain(system)
+    expect(err?.message.split('\n')).toHaveLength(1)
   })
 
   it('accepts a data dir that holds <id>/ sub-folders, and torchvision-style raw/ folders', async () => {
@@ -78,7 +83,6 @@ describe('resolution order', () => {
     await writeFile(join(dir, 'app', 'fashion-mnist', 'train-images-idx3-ubyte.gz'), '')
     try {
       const err = await loadDataset('fashion-mnist', {
-        dataDir: join(dir, 'given'),
         appDataDir: join(dir, 'app'),
         systemRoots: [join(dir, 'sys')],
         downloadSource: { baseUrls: [`http://127.0.0.1:${port}/`], files: [{ name: 'x', checksum: { md5: '0'.repeat(32) } }] },
@@ -87,7 +91,6 @@ describe('resolution order', () => {
       const msg = (err as Error).message
       expect(msg).not.toContain('\n')
       expect(msg).toContain('Fashion-MNIST files not found')
-      expect(msg).toContain(`data dir ${join(dir, 'given')} (no such folder)`)
       expect(msg).toContain(
         `app data ${join(dir, 'app', 'fashion-mnist')} (missing train-labels-idx1-ubyte or train-labels-idx1-ubyte.gz, t10k-images`,
       )

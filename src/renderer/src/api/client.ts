@@ -67,7 +67,7 @@ export function takeToken(): string {
   }
 }
 
-const CODES: readonly ApiErrorCode[] = ['bad-request', 'not-found', 'conflict', 'unauthorized', 'internal']
+const CODES: readonly ApiErrorCode[] = ['bad-request', 'not-found', 'conflict', 'unauthorized', 'timeout', 'internal']
 
 /** The ApiError for a failed HTTP response: the `{error}` body if it has one, else the status. */
 export async function httpError(res: Response): Promise<ApiError> {
