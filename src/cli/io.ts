@@ -16,8 +16,8 @@ function readStdin(): Buffer {
   }
 }
 
-/** Reads FILE or `-` (stdin) as UTF-8 text, refusing missing files, directories, huge and binary input. */
-export function readInput(path: string): { text: string; source: string } {
+/** Reads FILE or `-` (stdin) as UTF-8 text, refusing missing files, directories, huge and binary input; `what` names the file expected in messages. */
+export function readInput(path: string, what = 'a genotype file'): { text: string; source: string } {
   let buf: Buffer
   if (path === '-') {
     buf = readStdin()
@@ -25,7 +25,7 @@ export function readInput(path: string): { text: string; source: string } {
     let size: number
     try {
       const st = statSync(path)
-      if (st.isDirectory()) throw new CliError(`${path}: is a directory, expected a genotype file`)
+      if (st.isDirectory()) throw new CliError(`${path}: is a directory, expected ${what}`)
       size = st.size
     } catch (err) {
       if (err instanceof CliError) throw err

@@ -62,6 +62,7 @@ export class MultiProgressView {
       )
     } else if (e.type === 'resumed') {
       this.line(`${label}  resumed at epoch ${e.epoch + 1}, step ${e.step}`)
+      for (const w of e.warnings ?? []) this.line(`${label}  warning: ${w}`)
     }
   }
 

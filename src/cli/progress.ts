@@ -71,6 +71,7 @@ export class ProgressView {
       )
     } else if (e.type === 'resumed') {
       this.line(`resumed at epoch ${e.epoch + 1}, step ${e.step} on ${e.backend.name}`)
+      for (const w of e.warnings ?? []) this.line(`warning: ${w}`)
     } else if (e.type === 'checkpoint' && e.reason === 'signal') {
       this.line(`checkpoint saved at epoch ${e.epoch + 1}, step ${e.step}`)
     } else if (e.type === 'failed') {

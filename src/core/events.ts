@@ -34,6 +34,8 @@ export type RunEventBody =
       readonly step: number
       readonly backend: BackendRecord
       readonly discardedAfterSeq: number
+      /** What the resume lost or repaired (a damaged event line, a fallback to an older checkpoint), one line each. */
+      readonly warnings?: readonly string[]
     }
   | {
       readonly type: 'progress'

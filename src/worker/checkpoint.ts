@@ -101,20 +101,32 @@ export function writeCheckpoint(dir: string, snap: CheckpointData): number {
 
 /**
  * The newest checkpoint that verifies: latest, then a complete temp file (a crash between the two
- * renames), then previous. Null when there is none; a CheckpointError when files exist but none verifies.
+ * renames), then previous. With `maxEventSeq`, one that covers events the log no longer has (a damaged
+ * events.jsonl) is skipped too. Null when there is none; a CheckpointError when files exist but none
+ * can be used. `skipped` says why each newer one was passed over: a fallback loses work, and the
+ * caller must say so.
  */
-export function readCheckpoint(dir: string): { snapshot: Snapshot; file: string; skipped: string[] } | null {
+export function readCheckpoint(
+  dir: string,
+  opts: { maxEventSeq?: number } = {},
+): { snapshot: Snapshot; file: string; skipped: string[] } | null {
   const skipped: string[] = []
   for (const name of [LATEST, TEMP, PREVIOUS]) {
     const path = join(dir, name)
     if (!existsSync(path)) continue
     try {
-      return { snapshot: decodeCheckpoint(readFileSync(path), path), file: path, skipped }
+      const snapshot = decodeCheckpoint(readFileSync(path), path)
+      const seq = (snapshot.meta as { eventSeq?: number }).eventSeq ?? 0
+      if (opts.maxEventSeq !== undefined && seq > opts.maxEventSeq) {
+        skipped.push(`${path}: covers events up to seq ${seq}, but the event log is good only up to seq ${opts.maxEventSeq}`)
+        continue
+      }
+      return { snapshot, file: path, skipped }
     } catch (err) {
       if (!(err instanceof CheckpointError)) throw err
       skipped.push(err.message)
     }
   }
-  if (skipped.length) throw new CheckpointError(`no usable checkpoint: ${skipped.join('; ')}`)
+  if (skipped.length) throw new CheckpointError(`nothing can be resumed: no usable checkpoint: ${skipped.join('; ')}`)
   return null
 }

@@ -1,23 +1,33 @@
 /**
  * `events.jsonl`: one event a line, numbered from 1. Appends are flushed per event, so a crash loses at
- * most the line being written; a torn last line is dropped when the log is reopened.
+ * most the line being written. Reading follows the one rule of core/run/eventLog.ts: the clean prefix up
+ * to the first bad line. When the log is reopened for a resume and a line is damaged, the original file
+ * is kept beside it (`events.jsonl.damaged-N`, nothing is lost) and the log is cut back to that prefix.
  */
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs'
 import { encodeEvent, type RunEvent, type RunEventBody } from '../core/events'
+import { describeDamage, type EventLogDamage, type EventLogScan, scanEventLog } from '../core/run/eventLog'
 
 export class EventLog {
   private fd: number
   private seq: number
+  /** What reopening found and did, one line each (a damaged line, a kept copy): for the resume's warnings. */
+  readonly notes: string[] = []
 
   /** Opens (or creates) the log; with `truncateAfterSeq`, events after that number are discarded first. */
   constructor(
     readonly path: string,
-    opts: { truncateAfterSeq?: number } = {},
+    opts: { truncateAfterSeq?: number; scan?: EventLogScan } = {},
   ) {
-    const events = existsSync(path) ? readEvents(path) : []
-    const keep = opts.truncateAfterSeq === undefined ? events : events.filter((e) => e.seq <= opts.truncateAfterSeq!)
-    const clean = events.length !== keep.length || (existsSync(path) && !endsCleanly(path, events.length))
-    if (clean) {
+    const text = existsSync(path) ? readFileSync(path, 'utf8') : ''
+    const scan = opts.scan ?? scanEventLog(text)
+    const keep = opts.truncateAfterSeq === undefined ? scan.events : scan.events.filter((e) => e.seq <= opts.truncateAfterSeq!)
+    if (scan.damage?.kind === 'corrupt') {
+      const copy = keepDamaged(path, text)
+      this.notes.push(`${describeDamage(path, scan.damage)}; the run resumes from the last good event before it; the original log is kept as ${copy}`)
+    } else if (scan.damage) this.notes.push(`${describeDamage(path, scan.damage)} (a write cut off by a crash), dropped`)
+    const rewrite = keep.length !== scan.events.length || scan.damage !== null || (text !== '' && !text.endsWith('\n'))
+    if (rewrite) {
       // Rewrite atomically: the log is the run's record and must never be half-written.
       const tmp = `${path}.tmp`
       writeFileSync(tmp, keep.map((e) => encodeEvent(e) + '\n').join(''))
@@ -48,24 +58,17 @@ export class EventLog {
   }
 }
 
-/** Parses an events file, skipping a torn final line (a crash mid-write) but nothing else. */
-export function readEvents(path: string): RunEvent[] {
-  const lines = readFileSync(path, 'utf8').split('\n')
-  const events: RunEvent[] = []
-  lines.forEach((line, i) => {
-    if (!line.trim()) return
-    try {
-      events.push(JSON.parse(line) as RunEvent)
-    } catch (err) {
-      if (i < lines.length - 1 && lines.slice(i + 1).some((l) => l.trim())) throw new Error(`${path}:${i + 1}: not a JSON event`)
-      // else: torn last line, dropped
-      void err
-    }
-  })
-  return events
+/** A damaged log's bytes under a free name beside it; returns that name. */
+function keepDamaged(path: string, text: string): string {
+  let n = 1
+  while (existsSync(`${path}.damaged-${n}`)) n++
+  writeFileSync(`${path}.damaged-${n}`, text)
+  return `${path}.damaged-${n}`
 }
 
-function endsCleanly(path: string, count: number): boolean {
-  const text = readFileSync(path, 'utf8')
-  return text === '' || (text.endsWith('\n') && text.split('\n').filter((l) => l.trim()).length === count)
+/** The events of a log file by the one rule, with what stopped the reading ([] and no damage when missing). */
+export function scanEvents(path: string): EventLogScan {
+  return existsSync(path) ? scanEventLog(readFileSync(path, 'utf8')) : { events: [], lineOf: [], goodLength: 0, lastStart: -1, damage: null }
 }
+
+export type { EventLogDamage }

@@ -4,8 +4,8 @@
  * checkpoints at every epoch end and on SIGTERM/SIGINT/SIGUSR1 (Slurm's warning signal), and resumes
  * exactly from the newest good checkpoint.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { mkdirSync, readFileSync } from 'node:fs'
+import { basename, join } from 'node:path'
 import type { RunEventBody } from '../core/events'
 import { CHECKPOINT_DIR, EVENTS_FILE, RUN_FILE, runFileSchema } from '../core/run/runFile'
 import { describeBackend, initBackend, isOutOfMemoryError } from '../engine/backends/init'
@@ -13,7 +13,7 @@ import { DatasetError } from '../engine/data/types'
 import { CheckpointError, readCheckpoint } from './checkpoint'
 import { BadInput } from './context'
 import { runEval } from './eval'
-import { EventLog, readEvents } from './eventLog'
+import { EventLog, scanEvents } from './eventLog'
 import { toParent, WORKER_EXIT } from './protocol'
 import { runSearch } from './search'
 
@@ -38,25 +38,35 @@ async function main(argv: string[]): Promise<number> {
 
   // A finished run is never run again (e.g. a requeued Slurm task whose search had completed).
   const eventsPath = join(dir, EVENTS_FILE)
-  if (resume && existsSync(eventsPath) && readEvents(eventsPath).at(-1)?.type === 'finished') {
+  const scan = scanEvents(eventsPath)
+  if (resume && scan.events.at(-1)?.type === 'finished') {
     console.log(`[run ${run.id} worker ${process.pid}] already finished; nothing to resume`)
     return WORKER_EXIT.finished
   }
 
-  // A damaged or unreadable checkpoint is reported before anything else is touched.
+  // The newest checkpoint that verifies and that the log's good events cover (a damaged line cuts the
+  // log back, and a checkpoint past the cut cannot be resumed). Reported before anything is touched.
   let checkpoint = null
   if (resume) {
     try {
-      checkpoint = readCheckpoint(ckptDir)
+      checkpoint = readCheckpoint(ckptDir, { maxEventSeq: scan.events.at(-1)?.seq ?? 0 })
     } catch (err) {
       if (err instanceof CheckpointError) throw new BadInput(err.message)
       throw err
     }
   }
   const eventSeq = (checkpoint?.snapshot.meta as { eventSeq?: number } | undefined)?.eventSeq ?? 0
-  const log = new EventLog(join(dir, EVENTS_FILE), resume ? { truncateAfterSeq: eventSeq } : {})
+  const log = new EventLog(eventsPath, resume ? { truncateAfterSeq: eventSeq, scan } : {})
+  // What this resume lost or repaired, one line each: printed, and carried by the 'resumed' event.
+  const warnings = [
+    ...log.notes,
+    ...(checkpoint?.skipped.length
+      ? [`resumed from ${basename(checkpoint.file)}, an older checkpoint: ${checkpoint.skipped.join('; ')}`]
+      : []),
+  ]
+  for (const w of warnings) console.error(`[run ${run.id} worker ${process.pid}] warning: ${w}`)
   const emit = (body: RunEventBody): void => {
-    const event = log.append(body)
+    const event = log.append(body.type === 'resumed' && warnings.length ? { ...body, warnings } : body)
     toParent({ type: 'event', event })
   }
   activeEmit = emit

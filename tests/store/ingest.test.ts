@@ -202,6 +202,7 @@ describe('ingestRunDir', () => {
       skipped: 0,
       deferred: 0,
       truncatedLine: false,
+      damage: null,
     })
     const run = store.getRun('imported-1')!
     expect(run).toMatchObject({
@@ -247,22 +248,28 @@ describe('ingestRunDir', () => {
     expect(store.ingestRunDir(dir)).toMatchObject({ added: w.events.length, truncatedLine: true })
   })
 
-  it('names file:line for garbage in the middle, and applies nothing', () => {
+  it('takes the events before garbage in the middle and names file:line for the rest (one rule with the worker)', () => {
     const store = fresh()
     const w = events(1)
     const dir = writeRunDir(tmpDir(), 'r1', [])
     const lines = w.events.map((e) => JSON.stringify(e))
     lines.splice(3, 0, 'not json at all')
     writeFileSync(join(dir, 'events.jsonl'), lines.join('\n') + '\n')
-    expect(() => store.ingestRunDir(dir)).toThrow(`${join(dir, 'events.jsonl')}:4: not a run event`)
-    expect(store.getRun('r1')).toBeUndefined()
+    const r = store.ingestRunDir(dir)
+    expect(r).toMatchObject({ added: 3, truncatedLine: true })
+    expect(r.damage).toBe(
+      `${join(dir, 'events.jsonl')}:4: not a run event (not JSON); it and the ${lines.length - 4} lines after it are not read`,
+    )
+    expect(store.getRun('r1')!.lastSeq).toBe(3)
   })
 
-  it('names file:line for a seq gap', () => {
+  it('names file:line for a seq gap and stops there', () => {
     const store = fresh()
     const w = events(1)
     const dir = writeRunDir(tmpDir(), 'r1', [...w.events.slice(0, 2), ...w.events.slice(3)])
-    expect(() => store.ingestRunDir(dir)).toThrow(`${join(dir, 'events.jsonl')}:3: event seq 4 does not follow`)
+    const r = store.ingestRunDir(dir)
+    expect(r.added).toBe(2)
+    expect(r.damage).toContain(`${join(dir, 'events.jsonl')}:3: not a run event (seq 4 does not follow 2)`)
   })
 
   it('notices the worker rewriting its log on resume, and follows the directory', () => {

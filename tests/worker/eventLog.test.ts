@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openStore } from '../../src/main/store/index'
-import { EventLog, readEvents } from '../../src/worker/eventLog'
+import { EventLog, scanEvents } from '../../src/worker/eventLog'
 
 let dir = ''
 afterEach(() => rmSync(dir, { recursive: true, force: true }))
@@ -47,7 +47,7 @@ describe('event log', () => {
         seed: 0,
         config: {},
       })
-      store.ingestEvents('r1', readEvents(join(dir, 'events.jsonl')))
+      store.ingestEvents('r1', scanEvents(join(dir, 'events.jsonl')).events)
       const series = (key: string) => store.metricSeries(['r1'], key).map((p) => p.value)
       expect(series('trainLoss')).toEqual([NaN, -Infinity])
       expect(series('valLoss')).toEqual([Infinity, 0.5])

@@ -33,7 +33,7 @@ export const importDartsLogCommand: Command = {
   },
   examples: ['hdarts import darts-log search-EXP-20190625-145841/log.txt --name darts-v1-seed2'],
   run(values, [file]) {
-    const { text, source } = readInput(file!)
+    const { text, source } = readInput(file!, 'a PyTorch DARTS log (log.txt)')
     let log: DartsLog
     try {
       log = parseDartsLog(text)

@@ -143,7 +143,7 @@ export const runsRetryCommand = foregroundVerb('retry')
 
 /** Reads and checks GRID.json completely (every point's settings) before anything is created. */
 export function loadGrid(file: string): GridSpec {
-  const { text, source } = readInput(file)
+  const { text, source } = readInput(file, 'a grid file (GRID.json)')
   let value: unknown
   try {
     value = parseUntrustedJson(text)

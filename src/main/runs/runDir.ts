@@ -7,6 +7,7 @@ import { existsSync, lstatSync, readFileSync, rmSync, writeFileSync } from 'node
 import { basename, dirname, join, resolve } from 'node:path'
 import { applyOverrides, ConfigError, getPreset, type SearchConfig } from '../../core/config/search'
 import type { RunEvent } from '../../core/events'
+import { scanEventLog } from '../../core/run/eventLog'
 import {
   CHECKPOINT_DIR,
   makeRunId,
@@ -108,19 +109,9 @@ export function openRunDir(dirArg: string): { dir: string; run: RunFile } {
   return { dir, run: parsed.data }
 }
 
-/** The complete events of a log, skipping unparsable lines (a torn last line after a crash); [] when missing. */
+/** The events of a log by the one rule (core/run/eventLog.ts: the clean prefix up to a bad line); [] when missing. */
 export function readRunEvents(eventsPath: string): RunEvent[] {
-  if (!existsSync(eventsPath)) return []
-  const events: RunEvent[] = []
-  for (const line of readFileSync(eventsPath, 'utf8').split('\n')) {
-    if (!line.trim()) continue
-    try {
-      events.push(JSON.parse(line) as RunEvent)
-    } catch {
-      // torn line from a crash mid-write
-    }
-  }
-  return events
+  return existsSync(eventsPath) ? scanEventLog(readFileSync(eventsPath, 'utf8')).events : []
 }
 
 /** The last complete event of a log; undefined for a missing or empty log. */

@@ -244,7 +244,7 @@ export class Store {
         }
         if (!existsSync(eventsFile)) {
           save(pos)
-          return { runId: run.id, added: 0, skipped: 0, deferred: 0, truncatedLine: false }
+          return { runId: run.id, added: 0, skipped: 0, deferred: 0, truncatedLine: false, damage: null }
         }
         const read = readEventsFrom(eventsFile, pos)
         const lastInFile = read.events.at(-1)?.seq ?? 0
@@ -256,7 +256,14 @@ export class Store {
           throw new StoreError(`${eventsFile}:${line}: event seq ${res.firstDeferred.seq} does not follow the events before it`)
         }
         save(read)
-        return { runId: run.id, added: res.added, skipped: res.skipped, deferred: 0, truncatedLine: read.truncatedLine }
+        return {
+          runId: run.id,
+          added: res.added,
+          skipped: res.skipped,
+          deferred: 0,
+          truncatedLine: read.damage !== null,
+          damage: read.damageNote,
+        }
       })
       .immediate()
   }

@@ -104,8 +104,10 @@ export interface IngestResult {
 
 export interface IngestDirResult extends IngestResult {
   readonly runId: string
-  /** The last line of events.jsonl was torn or garbled (a crash mid-write, or a write in flight) and was ignored. */
+  /** A line of events.jsonl was torn or not a run event: it and everything after it were left unread. */
   readonly truncatedLine: boolean
+  /** That line as one line naming file:line and why (null when the file was read to its end). */
+  readonly damage: string | null
 }
 
 export interface MetricPoint {

@@ -204,7 +204,10 @@ export function eventSummary(e: RunEvent): string {
     case 'started':
       return `${e.backend.name} (${e.backend.device}) · ${e.weights} weights · ${e.epochs} epochs × ${e.stepsPerEpoch} steps`
     case 'resumed':
-      return `epoch ${e.epoch} step ${e.step} on ${e.backend.name}; discarded after seq ${e.discardedAfterSeq}`
+      return (
+        `epoch ${e.epoch} step ${e.step} on ${e.backend.name}; discarded after seq ${e.discardedAfterSeq}` +
+        (e.warnings ?? []).map((w) => ` · warning: ${w}`).join('')
+      )
     case 'progress':
       return `epoch ${e.epoch} step ${e.step}/${e.stepsPerEpoch} · loss ${fix(e.trainLoss)} · acc ${fix(e.trainAcc)} · ${fix(e.imagesPerSec)} img/s`
     case 'epoch':
