@@ -30,7 +30,15 @@ import { API_OP_NAMES, type ApiOpName } from './ops'
 export const RUN_STATUSES = ['queued', 'running', 'paused', 'interrupted', 'finished', 'failed', 'cancelled'] as const
 export type RunStatus = (typeof RUN_STATUSES)[number]
 
-const runId = z.string().trim().min(1).max(200)
+/** A name, id or key: one line of at most `max` characters (it is echoed in one-line errors and written into files). */
+const line = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((s) => !hasControlCharacter(s), 'must not contain control characters')
+const runId = line(200)
 
 /** Formats of `export.genotype` and `export.table` (docs/export.md); the writers live in src/main/export. */
 export const EXPORT_GENOTYPE_FORMATS = ['py', 'json', 'nb201', 'svg', 'pdf', 'tikz'] as const
@@ -42,7 +50,7 @@ export const IMPORT_LOG_LIMIT_CHARS = 50 * 1024 * 1024
 /** Request body limits above the HTTP server's default, per op (JSON escaping makes a log's text a little longer). */
 export const API_BODY_LIMITS: Partial<Readonly<Record<ApiOpName, number>>> = { 'runs.importLog': 64 * 1024 * 1024 }
 const exportIds = z.array(runId).min(1).max(200)
-const groupBy = z.string().trim().min(1).max(100).optional()
+const groupBy = line(100).optional()
 const settings = z.array(z.string().max(500)).max(200)
 /** A folder on the server's machine: it may end up in a job script, so control characters are refused. */
 const folder = z
@@ -59,7 +67,7 @@ export const apiRequests = {
   /** Every method preset with its config, and the help of every setting. */
   'presets.list': z.strictObject({}),
   /** Memory and time before launch, from the supernet's size and past runs' throughput. */
-  'runs.estimate': z.strictObject({ preset: z.string().min(1).max(200), sets: settings.default([]) }),
+  'runs.estimate': z.strictObject({ preset: line(200), sets: settings.default([]) }),
   /** Queues a grid (methods × values × seeds) as one experiment; a single run is a 1×1×1 grid. */
   'runs.launch': z.strictObject({
     grid: gridSpecSchema,
@@ -72,7 +80,7 @@ export const apiRequests = {
    */
   'runs.evaluate': z.strictObject({
     genotype: z.string().min(1).max(500_000),
-    name: z.string().trim().min(1).max(200).optional(),
+    name: line(200).optional(),
     preset: z.enum(EVAL_PRESET_NAMES),
     sets: settings.default([]),
     priority: z.number().int().min(-100).max(100).default(0),
@@ -80,7 +88,7 @@ export const apiRequests = {
   /** The evaluation network's size and cost, memory and time before `runs.evaluate`. */
   'runs.estimateEval': z.strictObject({
     genotype: z.string().min(1).max(500_000),
-    name: z.string().trim().min(1).max(200).optional(),
+    name: line(200).optional(),
     preset: z.enum(EVAL_PRESET_NAMES),
     sets: settings.default([]),
   }),
@@ -90,8 +98,8 @@ export const apiRequests = {
    */
   'runs.importLog': z.strictObject({
     text: z.string().min(1).max(IMPORT_LOG_LIMIT_CHARS),
-    fileName: z.string().trim().min(1).max(500).optional(),
-    name: z.string().trim().min(1).max(200).optional(),
+    fileName: line(500).optional(),
+    name: line(200).optional(),
   }),
   'runs.list': z.strictObject({
     query: z.string().max(200).optional(),
@@ -114,7 +122,7 @@ export const apiRequests = {
   /** Deleting is never implied: `confirm` must be true; `deleteFiles` also removes the run directory. */
   'runs.delete': z.strictObject({ id: runId, confirm: z.literal(true), deleteFiles: z.boolean() }),
   /** `value: null` removes the tag. */
-  'runs.tag': z.strictObject({ id: runId, key: z.string().trim().min(1).max(100), value: z.string().max(500).nullable() }),
+  'runs.tag': z.strictObject({ id: runId, key: line(100), value: z.string().max(500).nullable() }),
   'runs.note': z.strictObject({ id: runId, text: z.string().max(20_000).nullable() }),
   /** Metric series of many runs at once (the dashboard), plus each run's flattened params. */
   'runs.compare': z.strictObject({
@@ -158,7 +166,7 @@ export const apiRequests = {
   'export.genotype': z.strictObject({
     text: z.string().min(1).max(500_000),
     /** Which genotype of a text with several (figures show one). */
-    name: z.string().trim().min(1).max(200).optional(),
+    name: line(200).optional(),
     format: z.enum(EXPORT_GENOTYPE_FORMATS),
     cells: z.enum(['both', 'normal', 'reduce']).default('both'),
     width: z.enum(['single', 'double']).default('single'),
@@ -231,7 +239,8 @@ export class ApiError extends Error {
     readonly code: ApiErrorCode,
     message: string,
   ) {
-    super(message)
+    // One line, whatever a message quotes back (a name a caller typed): the UI shows it as a toast.
+    super(message.replace(/\s*[\r\n\u2028\u2029]+\s*/g, ' '))
   }
 }
 

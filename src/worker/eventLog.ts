@@ -24,7 +24,9 @@ export class EventLog {
     const keep = opts.truncateAfterSeq === undefined ? scan.events : scan.events.filter((e) => e.seq <= opts.truncateAfterSeq!)
     if (scan.damage?.kind === 'corrupt') {
       const copy = keepDamaged(path, text)
-      this.notes.push(`${describeDamage(path, scan.damage)}; the run resumes from the last good event before it; the original log is kept as ${copy}`)
+      this.notes.push(
+        `${describeDamage(path, scan.damage)}; the run resumes from the last good event before it; the original log is kept as ${copy}`,
+      )
     } else if (scan.damage) this.notes.push(`${describeDamage(path, scan.damage)} (a write cut off by a crash), dropped`)
     const rewrite = keep.length !== scan.events.length || scan.damage !== null || (text !== '' && !text.endsWith('\n'))
     if (rewrite) {
@@ -68,7 +70,9 @@ function keepDamaged(path: string, text: string): string {
 
 /** The events of a log file by the one rule, with what stopped the reading ([] and no damage when missing). */
 export function scanEvents(path: string): EventLogScan {
-  return existsSync(path) ? scanEventLog(readFileSync(path, 'utf8')) : { events: [], lineOf: [], goodLength: 0, lastStart: -1, damage: null }
+  return existsSync(path)
+    ? scanEventLog(readFileSync(path, 'utf8'))
+    : { events: [], lineOf: [], goodLength: 0, lastStart: -1, damage: null }
 }
 
 export type { EventLogDamage }

@@ -56,7 +56,7 @@ export function scanEventLog(text: string, opts: { startLine?: number; prevSeq?:
   let lineNo = opts.startLine ?? 0
   let goodLength = 0
   let lastStart = -1
-  for (let pos = 0; pos < text.length; ) {
+  for (let pos = 0; pos < text.length;) {
     const nl = text.indexOf('\n', pos)
     const complete = nl >= 0
     const end = complete ? nl : text.length
