@@ -78,11 +78,11 @@ export function resolveInside(root: string, rel: string, what: string): string {
   const base = checkedPath(root, what)
   const target = resolve(base, pathText(rel, what))
   if (!within(base, target)) throw new PathError(`${what}: '${rel}' is outside ${base}`)
-  if (existsSync(target)) {
-    const real = realpathSync(target)
-    const realBase = realpathSync(base)
-    if (!within(realBase, real)) throw new PathError(`${what}: '${rel}' leads outside ${base} (through a symlink)`)
-  }
+  // The deepest part of the path that exists, after symlinks: a link inside may point out.
+  let existing = target
+  while (!existsSync(existing) && existing !== base) existing = dirname(existing)
+  if (existsSync(existing) && existsSync(base) && !within(realpathSync(base), realpathSync(existing)))
+    throw new PathError(`${what}: '${rel}' leads outside ${base} (through a symlink)`)
   return target
 }
 
