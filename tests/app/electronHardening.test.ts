@@ -53,16 +53,16 @@ function prevented(c: EventEmitter, name: string, ...args: unknown[]): boolean {
   return p
 }
 
+type RequestHandler = (wc: unknown, p: string, cb: (ok: boolean) => void, d: { requestingUrl: string }) => void
+type CheckHandler = (wc: unknown, p: string, origin: string) => boolean
+
 function fakeSession() {
-  const s = {
-    request: null as null | ((wc: unknown, p: string, cb: (ok: boolean) => void, d: { requestingUrl: string }) => void),
-    check: null as null | ((wc: unknown, p: string, origin: string) => boolean),
-    device: null as null | (() => boolean),
-    setPermissionRequestHandler: (h: typeof s.request) => void (s.request = h),
-    setPermissionCheckHandler: (h: typeof s.check) => void (s.check = h),
-    setDevicePermissionHandler: (h: typeof s.device) => void (s.device = h),
-  }
-  return s
+  const s: { request?: RequestHandler; check?: CheckHandler; device?: () => boolean } = {}
+  return Object.assign(s, {
+    setPermissionRequestHandler: (h: RequestHandler) => void (s.request = h),
+    setPermissionCheckHandler: (h: CheckHandler) => void (s.check = h),
+    setDevicePermissionHandler: (h: () => boolean) => void (s.device = h),
+  })
 }
 
 const requested = (s: ReturnType<typeof fakeSession>, permission: string, requestingUrl: string) => {
