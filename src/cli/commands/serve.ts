@@ -96,11 +96,6 @@ export const serveCommand: Command = {
       store.close()
       throw new CliError(`cannot listen on ${host}:${port}: ${(err as Error).message}`, 1)
     }
-    process.stdout.write(
-      values.json
-        ? JSON.stringify({ url: server.url, port: server.port, token: server.token, db, runsDir }) + '\n'
-        : `HDARTS Studio: ${server.url}\n`,
-    )
     const running = server
     return new Promise<number>((done) => {
       let signals = 0
@@ -121,6 +116,12 @@ export const serveCommand: Command = {
       }
       process.on('SIGINT', onSignal)
       process.on('SIGTERM', onSignal)
+      // Only now the line: a supervisor may signal as soon as it reads it, and must find the handlers.
+      process.stdout.write(
+        values.json
+          ? JSON.stringify({ url: server.url, port: server.port, token: server.token, db, runsDir }) + '\n'
+          : `HDARTS Studio: ${server.url}\n`,
+      )
     })
   },
 }
