@@ -1,11 +1,25 @@
 import { resolve } from 'node:path'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'electron-vite'
+import type { Plugin } from 'vite'
+import { metaContentSecurityPolicy } from './src/shared/csp'
 
 // Same aliases in every bundle, so a path names its layer wherever it is imported from.
 const alias = {
   '@core': resolve('src/core'),
   '@shared': resolve('src/shared'),
+}
+
+/** index.html's CSP <meta>, from the one policy (src/shared/csp.ts); it covers the dev server, which sends no header. */
+const cspMeta: Plugin = {
+  name: 'hdarts-csp-meta',
+  transformIndexHtml: () => [
+    {
+      tag: 'meta',
+      attrs: { 'http-equiv': 'Content-Security-Policy', content: metaContentSecurityPolicy() },
+      injectTo: 'head-prepend',
+    },
+  ],
 }
 
 export default defineConfig({
@@ -31,7 +45,7 @@ export default defineConfig({
   renderer: {
     root: resolve('src/renderer'),
     resolve: { alias: { ...alias, '@renderer': resolve('src/renderer/src') } },
-    plugins: [react()],
+    plugins: [cspMeta, react()],
     build: { minify: true, rollupOptions: { input: resolve('src/renderer/index.html') } },
   },
 })

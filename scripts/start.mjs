@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // `npm start`: build, then open the desktop app; where Electron's binary is missing (it cannot be
 // downloaded offline), say so in one line and start browser mode (`hdarts serve`) instead.
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { register } from 'tsx/esm/api'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const port = process.env.HDARTS_PORT ?? '4317'
@@ -18,13 +19,16 @@ function electronBinary() {
   return existsSync(exe) ? exe : null
 }
 
-const build = spawnSync(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], {
-  cwd: root,
-  stdio: ['ignore', 'ignore', 'inherit'],
-})
-if (build.status !== 0) {
-  console.error('npm start: the build failed (see above)')
-  process.exit(build.status ?? 1)
+// The same build step as `hdarts serve`'s first serve (src/cli/uiBuild.ts), here every time so that
+// the app shows the current source.
+register()
+const { buildUi } = await import('../src/cli/uiBuild.ts')
+try {
+  const seconds = await buildUi({ root, log: (line) => console.log(`npm start: ${line}`) })
+  console.log(`npm start: built in ${seconds.toFixed(1)} s`)
+} catch (err) {
+  console.error(`npm start: ${err.message}`)
+  process.exit(1)
 }
 
 const exe = electronBinary()

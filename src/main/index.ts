@@ -6,20 +6,23 @@
 import { ensureDir } from '../node/safePaths'
 import { homedir, platform } from 'node:os'
 import { join, resolve } from 'node:path'
-import { app, BrowserWindow, session, shell } from 'electron'
+import { app, BrowserWindow, session } from 'electron'
 import { appHome } from '../core/appHome'
 import { APP_NAME } from '../shared/app'
 import { AppService } from './app'
+import { hardenSession, installHardening, windowPreferences } from './electron/hardening'
 import { registerIpc } from './electron/ipc'
 import { registerSchemePrivileges, serveBundle } from './electron/protocol'
-import { APP_ENTRY } from './electron/security'
+import { APP_ENTRY, devRendererUrl } from './electron/security'
 import { UtilityProcessLauncher } from './electron/utilityLauncher'
 import { RunService } from './runs/service'
 import { openStore } from './store'
 import { defaultDbPath } from './store/paths'
 
-const devUrl = process.env.ELECTRON_RENDERER_URL
+// Only an unpackaged app loads (and trusts) electron-vite's dev server.
+const devUrl = devRendererUrl(process.env.ELECTRON_RENDERER_URL, app.isPackaged)
 registerSchemePrivileges()
+installHardening()
 
 // The same defaults as the CLI, so `hdarts runs list` and the app see the same runs.
 const dbPath = resolve(defaultDbPath(process.env, platform(), homedir()))
@@ -33,13 +36,7 @@ function createWindow(): BrowserWindow {
     minHeight: 600,
     title: APP_NAME,
     show: false,
-    webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-    },
+    webPreferences: windowPreferences(join(import.meta.dirname, '../preload/index.cjs')),
   })
   win.once('ready-to-show', () => win.show())
   void win.loadURL(devUrl ?? APP_ENTRY)
@@ -78,17 +75,8 @@ async function boot(): Promise<void> {
   })
 }
 
-// Deny what a research tool never needs: permissions, navigation away, new windows (links open in the browser).
-app.on('web-contents-created', (_e, contents) => {
-  contents.on('will-navigate', (e) => e.preventDefault())
-  contents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url)
-    return { action: 'deny' }
-  })
-})
-
 void app.whenReady().then(async () => {
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
+  hardenSession(session.defaultSession, devUrl)
   await boot()
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow()

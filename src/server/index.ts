@@ -12,6 +12,7 @@ import type { Duplex } from 'node:stream'
 import { WebSocket, WebSocketServer } from 'ws'
 import type { AppService } from '../main/app'
 import { API_BODY_LIMITS, ApiError, type ApiErrorCode, type ApiFailure } from '../shared/api'
+import { contentSecurityPolicy } from '../shared/csp'
 import { authorised, hostChecker, hostPort, newToken, originAllowed, TOKEN_COOKIE, tokenMatches } from './auth'
 import { indexFile, NOT_BUILT_HTML, safePath, sendFile, staticTarget } from './static'
 
@@ -64,10 +65,19 @@ async function withinTime<T>(work: Promise<T>, ms: number, op: string): Promise<
 const MAX_BODY = 1024 * 1024
 /** A live client this far behind is dropped rather than buffered without bound. */
 const MAX_WS_BUFFER = 32 * 1024 * 1024
-const BASE_HEADERS = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY' }
+/**
+ * On every response, not only the page: an asset, an error or a JSON body opened as a document gets the
+ * same policy (src/shared/csp.ts, the one Electron's app:// protocol sends), with no connect-src beyond 'self'.
+ */
+const BASE_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'content-security-policy': contentSecurityPolicy(),
+}
 
-const csp = (host: string): string =>
-  `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws://${host}`
+/** The page's policy adds its own live socket; `host` has passed the Host check. */
+const pageCsp = (host: string): string => contentSecurityPolicy([`ws://${host}`])
 
 function sendJson(res: ServerResponse, status: number, value: unknown, extra: Record<string, string> = {}): void {
   const body = JSON.stringify(value)
@@ -151,7 +161,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   }
 
   function page(req: IncomingMessage, res: ServerResponse, url: URL): void {
-    const headers: Record<string, string> = { ...BASE_HEADERS, 'content-security-policy': csp(req.headers.host!) }
+    const headers: Record<string, string> = { ...BASE_HEADERS, 'content-security-policy': pageCsp(req.headers.host!) }
     // Opened with ?token=: the cookie lets the page's own asset and API requests through.
     if (tokenMatches(url.searchParams.get('token'), token))
       headers['set-cookie'] = `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`

@@ -1,7 +1,16 @@
 /** The Electron shell's security rules, as plain functions (src/main/electron/security.ts). */
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { APP_ENTRY, bundleFile, contentType, CSP, isTrustedSender } from '../../src/main/electron/security'
+import {
+  APP_ENTRY,
+  bundleFile,
+  contentType,
+  CSP,
+  devRendererUrl,
+  isTrustedSender,
+  permissionAllowed,
+} from '../../src/main/electron/security'
+import { isExternalLink, METHOD_LINKS, methodLink } from '../../src/shared/links'
 
 const BUNDLE = '/opt/hdarts/out/renderer'
 
@@ -41,8 +50,40 @@ describe('Electron shell security', () => {
   it('serves scripts from the bundle only, with their types', () => {
     expect(CSP).toContain("script-src 'self'")
     expect(CSP).not.toContain('unsafe-eval')
+    for (const d of ["object-src 'none'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'"])
+      expect(CSP).toContain(d)
     expect(contentType('a/b.js')).toMatch(/javascript/)
     expect(contentType('index.html')).toMatch(/text\/html/)
     expect(contentType('x.unknown')).toBe('application/octet-stream')
+  })
+
+  it('honours ELECTRON_RENDERER_URL only unpackaged and only on a loopback http(s) address', () => {
+    expect(devRendererUrl('http://localhost:5173', false)).toBe('http://localhost:5173/')
+    expect(devRendererUrl('http://127.0.0.1:5173/', false)).toBe('http://127.0.0.1:5173/')
+    expect(devRendererUrl('http://localhost:5173', true)).toBeUndefined()
+    for (const v of ['https://evil.example/', 'file:///tmp/x.html', 'http://10.0.0.1:5173', 'nonsense', '', undefined])
+      expect(devRendererUrl(v, false), String(v)).toBeUndefined()
+    // What index.ts passes on as the trusted dev origin: nothing when packaged.
+    expect(isTrustedSender('http://localhost:5173/', devRendererUrl('http://localhost:5173', true))).toBe(false)
+  })
+
+  it('grants no permission but a clipboard write from the app page', () => {
+    expect(permissionAllowed('clipboard-sanitized-write', 'app://bundle')).toBe(true)
+    expect(permissionAllowed('clipboard-sanitized-write', 'https://example.com')).toBe(false)
+    expect(permissionAllowed('clipboard-sanitized-write', undefined)).toBe(false)
+    for (const p of ['media', 'clipboard-read', 'notifications', 'geolocation', 'pointerLock'])
+      expect(permissionAllowed(p, 'app://bundle'), p).toBe(false)
+  })
+
+  it('knows one external link per method, and nothing else', () => {
+    for (const [method, link] of Object.entries(METHOD_LINKS)) {
+      expect(methodLink(method)).toBe(link)
+      expect(isExternalLink(link.url), link.url).toBe(true)
+      expect(link.url).toMatch(/^https:\/\/(arxiv\.org\/abs\/\d{4}\.\d{5}|github\.com\/[\w-]+\/[\w-]+)$/)
+    }
+    expect(methodLink('constructor')).toBeNull()
+    expect(isExternalLink('HTTPS://ARXIV.ORG/abs/1806.09055')).toBe(true)
+    for (const url of ['https://arxiv.org/abs/1806.09055#x', 'https://arxiv.org/', 'https://github.com/', 'app://bundle/'])
+      expect(isExternalLink(url), url).toBe(false)
   })
 })

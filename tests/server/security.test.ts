@@ -20,6 +20,7 @@ beforeAll(async () => {
   mkdirSync(join(staticDir, 'assets'), { recursive: true })
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>ui</title><script src="/assets/app.js"></script>')
   writeFileSync(join(staticDir, 'assets/app.js'), 'console.log(1)')
+  writeFileSync(join(staticDir, 'assets/page.html'), '<!doctype html><title>another page</title>')
   writeFileSync(join(staticDir, 'secret.txt'), 'SECRET-IN-STATIC-ROOT')
   writeFileSync(join(site, 'package.json'), '{"name":"SECRET-OUTSIDE"}')
   symlinkSync(join(site, 'package.json'), join(staticDir, 'assets/link.json'))
@@ -155,12 +156,28 @@ describe('paths', () => {
     }
   })
 
-  it('sends nosniff everywhere and the strict CSP on the page', async () => {
-    const page = await raw(port, { path: '/', headers: auth })
-    expect(page.headers['content-security-policy']).toBe(
-      `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws://127.0.0.1:${port}`,
-    )
-    for (const r of [page, await post(port, TOKEN, 'app.info', {}), await raw(port, { path: '/x' })])
+  it('sends nosniff and the strict CSP on every response, the live socket allowed on the page', async () => {
+    const strict =
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+      "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    const onPage = strict.replace("connect-src 'self'", `connect-src 'self' ws://127.0.0.1:${port}`)
+    for (const path of ['/', '/index.html', `/?token=${TOKEN}`]) {
+      const page = await raw(port, { path, headers: path.includes('token') ? {} : auth })
+      expect(page.headers['content-type'], path).toMatch(/text\/html/)
+      expect(page.headers['content-security-policy'], path).toBe(onPage)
+    }
+    const others = {
+      'an HTML file under assets/': await raw(port, { path: '/assets/page.html', headers: auth }),
+      'a script': await raw(port, { path: '/assets/app.js', headers: auth }),
+      'an API answer': await post(port, TOKEN, 'app.info', {}),
+      'an API error': await post(port, TOKEN, 'no.such.op', {}),
+      'a 401': await raw(port, { path: '/' }),
+      'a 404': await raw(port, { path: '/x', headers: auth }),
+      'a bad Host': await raw(port, { path: '/', headers: { ...auth, host: 'evil.example' } }),
+    }
+    expect(others['an HTML file under assets/'].headers['content-type']).toMatch(/text\/html/)
+    for (const [what, r] of Object.entries(others)) expect(r.headers['content-security-policy'], what).toBe(strict)
+    for (const r of [...Object.values(others), await raw(port, { path: '/', headers: auth })])
       expect(r.headers['x-content-type-options']).toBe('nosniff')
   })
 
@@ -170,6 +187,7 @@ describe('paths', () => {
       const page = await raw(bare.port, { path: '/', headers: auth })
       expect(page.status).toBe(200)
       expect(page.body).toMatch(/the UI is not built: run <code>npm run build<\/code>/i)
+      expect(page.headers['content-security-policy']).toMatch(/^default-src 'self'; .*; frame-ancestors 'none'$/)
       expect((await post(bare.port, TOKEN, 'app.info', {})).status).toBe(200)
       expect(bare.url).toBe(`http://127.0.0.1:${bare.port}/?token=${TOKEN}`)
     } finally {

@@ -38,7 +38,8 @@ function serve(
 }
 
 describe('hdarts serve', () => {
-  it('prints one JSON line, answers app.info, and exits 0 on SIGTERM', { timeout: 60_000 }, async () => {
+  // In a fresh checkout the first serve builds the UI first (tests/server/serve-build.test.ts): time for it.
+  it('prints one JSON line, answers app.info, and exits 0 on SIGTERM', { timeout: 180_000 }, async () => {
     const dir = tmpDir()
     const s = await serve(['--port', '0', '--json', '--runs-dir', join(dir, 'runs'), '--db', join(dir, 'h.db')])
     const info = JSON.parse(s.line) as { url: string; port: number; token: string; db: string; runsDir: string }

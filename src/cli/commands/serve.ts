@@ -8,6 +8,7 @@ import { type Command, intOption } from '../command'
 import { DB_OPTION, dbPath, openDb } from '../db'
 import { CliError } from '../errors'
 import { defaultRunsDir } from '../paths'
+import { ensureUiBuilt, UiBuildError } from '../uiBuild'
 
 /** The package root: the built UI (out/renderer) and the genotype library (resources/genotypes) live there. */
 const ROOT = join(import.meta.dirname, '../../..')
@@ -20,7 +21,9 @@ export const serveCommand: Command = {
     'Prints one line, "HDARTS Studio: http://HOST:PORT/?token=TOKEN" (with --json one JSON line: url, port, token, db, runsDir),\n' +
     'then serves until SIGINT or SIGTERM. Every request needs the token (see docs/api.md). Queued runs are\n' +
     'launched on free slots; on shutdown running workers save a checkpoint and their runs go back to the queue,\n' +
-    'so the next serve (or the app) continues them. Only one service may run the queue of a database.',
+    'so the next serve (or the app) continues them. Only one service may run the queue of a database.\n' +
+    'Where the UI is not built yet (a fresh clone), it is built first, once, as npm start does (a few\n' +
+    'seconds, progress on stderr; a failed build exits 1 with its first error line).',
   positionals: [0, 0],
   options: {
     host: { type: 'string', value: 'HOST', help: 'interface to listen on', default: '127.0.0.1' },
@@ -52,6 +55,13 @@ export const serveCommand: Command = {
     const host = (values.host as string | undefined) ?? '127.0.0.1'
     const runsDir = resolve((values['runs-dir'] as string | undefined) ?? defaultRunsDir())
     const db = dbPath(values)
+    // A fresh clone has no UI bundle: build it once, as `npm start` does (stdout keeps its one line).
+    try {
+      await ensureUiBuilt({ root: ROOT, log: (line) => process.stderr.write(`hdarts serve: ${line}\n`) })
+    } catch (err) {
+      if (err instanceof UiBuildError) throw new CliError(err.message, 1)
+      throw err
+    }
     // Loaded here, not at the top: every other command starts without the server, ws and the services.
     const [{ AppService }, { ChildProcessLauncher }, { ServiceLockError }, { RunService }, { startServer }] = await Promise.all([
       import('../../main/app/index'),
@@ -86,11 +96,6 @@ export const serveCommand: Command = {
       store.close()
       throw new CliError(`cannot listen on ${host}:${port}: ${(err as Error).message}`, 1)
     }
-    process.stdout.write(
-      values.json
-        ? JSON.stringify({ url: server.url, port: server.port, token: server.token, db, runsDir }) + '\n'
-        : `HDARTS Studio: ${server.url}\n`,
-    )
     const running = server
     return new Promise<number>((done) => {
       let signals = 0
@@ -111,6 +116,12 @@ export const serveCommand: Command = {
       }
       process.on('SIGINT', onSignal)
       process.on('SIGTERM', onSignal)
+      // Only now the line: a supervisor may signal as soon as it reads it, and must find the handlers.
+      process.stdout.write(
+        values.json
+          ? JSON.stringify({ url: server.url, port: server.port, token: server.token, db, runsDir }) + '\n'
+          : `HDARTS Studio: ${server.url}\n`,
+      )
     })
   },
 }

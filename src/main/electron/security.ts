@@ -1,8 +1,10 @@
 /**
  * The Electron shell's security rules as plain functions (no Electron import), so they are tested
- * under Node: which origin may call the API, how app:// URLs map to bundle files, and the CSP.
+ * under Node: which origin may call the API, how app:// URLs map to bundle files, the CSP, which
+ * dev-server URL is honoured and which permissions are granted.
  */
 import { extname, isAbsolute, join, relative, resolve } from 'node:path'
+import { contentSecurityPolicy } from '../../shared/csp'
 
 /** The renderer is served from this custom scheme and host, never from file:// (STYLE.md §1.1). */
 export const APP_SCHEME = 'app'
@@ -10,18 +12,33 @@ export const APP_HOST = 'bundle'
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`
 export const APP_ENTRY = `${APP_ORIGIN}/index.html`
 
-/** Scripts only from the bundle; inline styles for recharts/React style props; no remote anything. */
-export const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ')
+/** The renderer's policy (src/shared/csp.ts); IPC needs no connect-src beyond 'self'. */
+export const CSP = contentSecurityPolicy()
+
+/**
+ * The dev server electron-vite names in ELECTRON_RENDERER_URL, honoured only in an unpackaged app and
+ * only on a loopback http(s) address: in a packaged app the variable is ignored, so an environment
+ * cannot point the window (and the IPC trust that goes with it) at another page.
+ */
+export function devRendererUrl(value: string | undefined, isPackaged: boolean): string | undefined {
+  if (isPackaged || !value) return undefined
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return undefined
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined
+  return ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) ? url.href : undefined
+}
+
+/**
+ * Permissions, for both Electron's request and check handlers: all denied, except writing text to the
+ * clipboard (the Copy buttons) from the app's own page.
+ */
+export function permissionAllowed(permission: string, origin: string | undefined, devUrl?: string): boolean {
+  return permission === 'clipboard-sanitized-write' && isTrustedSender(origin, devUrl)
+}
 
 /**
  * An IPC call is honoured only from the app's own top-level page (or the dev server electron-vite

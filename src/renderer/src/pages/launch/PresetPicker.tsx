@@ -1,6 +1,7 @@
 /** Method presets grouped by family, filterable, each a checkbox (`preset-option`). */
 import { memo, useMemo, useState } from 'react'
 import type { PresetInfo } from '../../../../shared/api'
+import { methodLink } from '../../../../shared/links'
 import { groupPresets } from '../../shape/launch'
 
 export const PresetPicker = memo(function PresetPicker({
@@ -42,7 +43,10 @@ export const PresetPicker = memo(function PresetPicker({
         {groups.length === 0 && <div className="state small">No preset matches.</div>}
         {groups.map((g) => (
           <div className="preset-group" key={g.method}>
-            <div className="preset-group-title">{g.method}</div>
+            <div className="preset-group-title row">
+              <span className="grow">{g.method}</span>
+              <MethodLink method={g.method} />
+            </div>
             {g.presets.map((p) => {
               const on = selected.includes(p.name)
               return (
@@ -82,3 +86,25 @@ export const PresetPicker = memo(function PresetPicker({
     </div>
   )
 })
+
+/**
+ * The method's paper (or code), from the one list the Electron shell also opens links from; a new
+ * tab in a browser, the system browser in the app (its window-open handler denies the window).
+ */
+function MethodLink({ method }: { method: string }) {
+  const link = methodLink(method)
+  if (!link) return null
+  return (
+    <a
+      href={link.url}
+      target="_blank"
+      rel="noreferrer"
+      className="preset-paper"
+      title={link.label}
+      data-testid="method-link"
+      data-method={method}
+    >
+      {link.url.startsWith('https://arxiv.org/') ? 'paper' : 'code'}
+    </a>
+  )
+}
