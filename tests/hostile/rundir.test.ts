@@ -106,7 +106,7 @@ describe.skipIf(!haveData)('damaged run directories resume from what is good, an
     const dir = copy()
     const file = join(dir, 'checkpoints', 'latest.ckpt')
     const bytes = readFileSync(file)
-    bytes[bytes.length >> 1] ^= 0xff
+    bytes[bytes.length >> 1] = bytes[bytes.length >> 1]! ^ 0xff
     writeFileSync(file, bytes)
     const r = resume(dir)
     tried.add()

@@ -14,14 +14,13 @@ export const gridSpecSchema = z.strictObject({
   methods: z.array(z.string().min(1).max(200)).min(1).max(200),
   /** Settings to sweep: each key's values, crossed with every other key. */
   values: z
-    .record(
-      z
-        .string()
-        .min(1)
-        .max(200)
-        .refine((k) => !forbiddenSegment(k), 'not a setting name'),
-      z.array(scalar).min(1).max(1000),
-    )
+    .record(z.string().min(1).max(200), z.array(scalar).min(1).max(1000))
+    .superRefine((values, ctx) => {
+      for (const key of Object.keys(values)) {
+        const bad = forbiddenSegment(key)
+        if (bad) ctx.addIssue({ code: 'custom', path: [key], message: `'${bad}' is not a setting name` })
+      }
+    })
     .default({}),
   seeds: z
     .array(

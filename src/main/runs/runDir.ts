@@ -17,7 +17,7 @@ import {
   runFileSchema,
   type SearchRunFile,
 } from '../../core/run/runFile'
-import { ensureDir, resolveInside } from '../../node/safePaths'
+import { ensureDir, PathError, resolveInside } from '../../node/safePaths'
 import { APP_VERSION } from '../../shared/app'
 import type { NewRun } from '../store'
 
@@ -84,13 +84,23 @@ export function createRunDir(runsDir: string, spec: RunSpec): { dir: string; run
 /** Writes a new run directory for the run.json `build` makes (called again on an id clash). */
 export function writeRunDir<R extends RunFile>(runsDir: string, build: () => R): { dir: string; run: R } {
   const run = build()
-  const root = ensureDir(runsDir, 'the runs folder')
+  const root = userPath(() => ensureDir(runsDir, 'the runs folder'))
   const dir = join(root, run.id)
   // Exclusive: two runs created in the same second with the same random suffix must not share a folder.
   if (existsSync(dir)) return writeRunDir(runsDir, build)
-  ensureDir(join(dir, CHECKPOINT_DIR), 'the run folder')
+  userPath(() => ensureDir(join(dir, CHECKPOINT_DIR), 'the run folder'))
   writeFileSync(join(dir, RUN_FILE), JSON.stringify(run, null, 2) + '\n')
   return { dir, run }
+}
+
+/** A runs folder the user named that cannot be used is their input to fix (exit 2), like a bad setting. */
+function userPath<T>(fn: () => T): T {
+  try {
+    return fn()
+  } catch (err) {
+    if (err instanceof PathError) throw new RunInputError(err.message)
+    throw err
+  }
 }
 
 /** Reads and checks an existing run directory; throws RunInputError when it is not one. */
