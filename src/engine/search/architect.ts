@@ -99,7 +99,6 @@ export class Architect<M> {
         idx.map((i) => grads[i]!),
       )
     })
-    this.method.afterArchStep?.(arch, ctx)
     const valLoss = loss.dataSync()[0]!
     const partValues = Object.fromEntries(Object.entries(parts).map(([k, t]) => [k, t.dataSync()[0]!]))
     tf.dispose([...grads, loss, ...Object.values(parts)])
