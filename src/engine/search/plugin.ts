@@ -12,7 +12,8 @@ import type { SearchConfig } from '../../core/config/search'
 import type { Rng } from '../../core/rng'
 import type { Derived, MethodContext, SearchMethod } from '../methods/types'
 import type { SearchState, Supernet } from '../types'
-import type { Position, SearchData } from './searcher'
+import type { SearchData } from './data'
+import type { Position } from './progress'
 import type { Snapshot } from './snapshot'
 
 /** What a plugin may read and do. The Searcher implements it; plugins get nothing else. */
@@ -50,6 +51,10 @@ export interface ExtraEpochs {
   stepsInEpoch(i: number): number
   /** Weight learning rate of extra epoch i. */
   lr(i: number): number
+  /** False: extra epoch i trains no weights (α steps only, e.g. a mask-learning phase). Default true. */
+  trainWeights?(i: number): boolean
+  /** The architecture optimizer groups stepped in extra epoch i (the others stay frozen). Default: all. */
+  archGroups?(i: number): readonly number[]
   /** Before step `step` of extra epoch i (DARTS-PT's decisions); false ends the phase. */
   beforeStep(view: SearcherView, i: number, step: number): boolean
   /** Work still to come outside the steps, in step-equivalents, for the ETA. */

@@ -1,6 +1,38 @@
-/** The loop's throttled `progress` event, with its ETA. */
+/** Where the loop stands (epoch, step, the epoch's running sums) and its throttled `progress` event, with its ETA. */
 import type { RunEventBody } from '../../core/events'
-import type { EpochSums, Position } from './searcher'
+
+export interface Position {
+  epoch: number
+  /** Steps done in the current epoch. */
+  step: number
+}
+
+/** Running sums of the epoch in progress (saved in checkpoints so a resumed epoch reports the same numbers). */
+export interface EpochSums {
+  trainLoss: number
+  trainCorrect: number
+  seen: number
+  archLoss: number
+  archSteps: number
+  /** Sums of the regularizer's parts over this epoch's α steps, and how many steps had each part. */
+  parts: Record<string, number>
+  partSteps?: Record<string, number>
+  /** Seconds spent in this epoch's steps before the last checkpoint. */
+  seconds: number
+  /** Sums of the plugins' weight-step scalars (E2NAS L(previous), L(complement)) and their step count. */
+  weightParts?: Record<string, number>
+  weightSteps?: number
+}
+
+export const emptySums = (): EpochSums => ({
+  trainLoss: 0,
+  trainCorrect: 0,
+  seen: 0,
+  archLoss: 0,
+  archSteps: 0,
+  parts: {},
+  seconds: 0,
+})
 
 export interface ProgressInput {
   readonly position: Position

@@ -17,59 +17,12 @@ import { cosineLr } from '../optim/schedule'
 import { Sgd } from '../optim/sgd'
 import type { SearchState, Supernet } from '../types'
 import { Architect, type Batch } from './architect'
-import { countCorrect, crossEntropy } from './loss'
+import { type SearchData, toBatch } from './data'
+import { evaluate } from './evaluate'
 import { checkPlugins, composeMethod, type ExtraEpochs, type SearcherView, type SearchPlugin } from './plugin'
-import { progressEvent } from './progress'
+import { emptySums, type EpochSums, type Position, progressEvent } from './progress'
 import { restoreSnapshot, type Snapshot, takeSnapshot } from './snapshot'
 import { weightStep } from './weightStep'
-
-/** A stream of batches over one split; `next()` returns null at the end of an epoch and then starts the next. */
-export interface BatchSource {
-  readonly batchesPerEpoch: number
-  next(): RawBatch | null
-  getState(): unknown
-  setState(state: unknown): void
-}
-
-export interface RawBatch {
-  readonly x: Float32Array
-  readonly y: Int32Array
-  readonly size: number
-}
-
-export interface SearchData {
-  /** [H, W, C] of one image. */
-  readonly shape: readonly [number, number, number]
-  /** Weight-training half, shuffled and augmented. */
-  readonly train: BatchSource
-  /** Architecture half, shuffled, for the α steps. */
-  readonly val: BatchSource
-  /** Architecture half in order, no augmentation, for the epoch-end evaluation. */
-  readonly valEval: BatchSource
-}
-
-export interface Position {
-  epoch: number
-  /** Steps done in the current epoch. */
-  step: number
-}
-
-/** Running sums of the epoch in progress (saved in checkpoints so a resumed epoch reports the same numbers). */
-export interface EpochSums {
-  trainLoss: number
-  trainCorrect: number
-  seen: number
-  archLoss: number
-  archSteps: number
-  /** Sums of the regularizer's parts over this epoch's α steps, and how many steps had each part. */
-  parts: Record<string, number>
-  partSteps?: Record<string, number>
-  /** Seconds spent in this epoch's steps before the last checkpoint. */
-  seconds: number
-  /** Sums of the plugins' weight-step scalars (E2NAS L(previous), L(complement)) and their step count. */
-  weightParts?: Record<string, number>
-  weightSteps?: number
-}
 
 export type Emit = (event: RunEventBody) => void
 
@@ -263,7 +216,7 @@ export class Searcher implements SearcherView {
         return false
       }
       for (const p of this.plugins) p.beforeStep?.(this)
-      const batch = this.toBatch(raw)
+      const batch = toBatch(this.data.shape, raw)
       try {
         if (inWeightPhase) this.weightStep(batch, eta)
         else if (archOn) this.archStep(batch, batch, eta)
@@ -280,11 +233,11 @@ export class Searcher implements SearcherView {
     valBatch ??= this.data.val.next() // the α half cycles independently of the weight half
     if (!valBatch) throw new Error('the architecture split produced no batch')
     for (const p of this.plugins) p.beforeStep?.(this)
-    const train = this.toBatch(trainBatch)
-    const val = this.toBatch(valBatch)
+    const train = toBatch(this.data.shape, trainBatch)
+    const val = toBatch(this.data.shape, valBatch)
     try {
-      if (archOn) this.archStep(train, val, eta)
-      this.weightStep(train, eta)
+      if (archOn) this.archStep(train, val, eta, extra !== null ? this.extra!.archGroups?.(extra) : undefined)
+      if (extra === null || this.extra!.trainWeights?.(extra) !== false) this.weightStep(train, eta)
     } finally {
       tf.dispose([train.x, train.y, val.x, val.y])
     }
@@ -292,14 +245,9 @@ export class Searcher implements SearcherView {
     return true
   }
 
-  private toBatch(b: RawBatch): Batch {
-    const [H, W, C] = this.data.shape
-    return { x: tf.tensor4d(b.x, [b.size, H, W, C]), y: tf.tensor1d(b.y, 'int32') }
-  }
-
-  private archStep(train: Batch, val: Batch, eta: number): void {
+  private archStep(train: Batch, val: Batch, eta: number, groups?: readonly number[]): void {
     const ctx = this.ctx('arch')
-    const arch = this.architect.step(train, val, eta, ctx)
+    const arch = this.architect.step(train, val, eta, ctx, groups)
     for (const p of this.plugins) p.afterArchStep?.(this, ctx)
     const sums = this.sums
     sums.archLoss += arch.valLoss
@@ -327,7 +275,7 @@ export class Searcher implements SearcherView {
   endEpoch(emit: Emit): void {
     const { epoch } = this.position
     const evalStart = performance.now()
-    const val = this.evaluate()
+    const val = evaluate(this)
     const sums = this.sums
     const values = this.archValues()
     const derived = this.method.derive(values)
@@ -359,33 +307,6 @@ export class Searcher implements SearcherView {
       emit({ type: 'method', epoch, scalars, matrices: extra.matrices })
     this.position = { epoch: epoch + 1, step: 0 }
     this.sums = emptySums()
-  }
-
-  /** The BN running statistics, for eval-mode forwards. */
-  runningStats(): Map<string, { mean: tf.Tensor; variance: tf.Tensor }> {
-    return new Map([...this.state.bnStats].map(([k, v]) => [k, { mean: v.mean as tf.Tensor, variance: v.variance as tf.Tensor }]))
-  }
-
-  /** Supernet accuracy on the validation half in eval mode (BN running statistics). */
-  evaluate(maxBatches = Infinity, mixingOverride?: unknown): { loss: number; acc: number } {
-    const bnStats = this.runningStats()
-    let loss = 0
-    let correct = 0
-    let seen = 0
-    let n = 0
-    for (let b = this.data.valEval.next(); b; b = this.data.valEval.next()) {
-      if (n++ >= maxBatches) continue // drain the source so the next pass starts at the beginning
-      const raw = b
-      tf.tidy(() => {
-        const { x, y } = this.toBatch(raw)
-        const mixing = mixingOverride ?? this.method.mixing(this.state.arch, this.ctx('eval'))
-        const logits = this.net.forward(this.state.weights, mixing, x, { training: false, bnStats })
-        loss += crossEntropy(logits, y).dataSync()[0]! * raw.size
-        correct += countCorrect(logits, y)
-        seen += raw.size
-      })
-    }
-    return { loss: loss / Math.max(1, seen), acc: correct / Math.max(1, seen) }
   }
 
   /** The architecture parameters as plain matrices, in `archSpecs` order. */
@@ -437,13 +358,3 @@ export class Searcher implements SearcherView {
     for (const a of this.adams) a.dispose()
   }
 }
-
-export const emptySums = (): EpochSums => ({
-  trainLoss: 0,
-  trainCorrect: 0,
-  seen: 0,
-  archLoss: 0,
-  archSteps: 0,
-  parts: {},
-  seconds: 0,
-})

@@ -11,7 +11,8 @@ import { buildSearchParts } from '../methods/registry'
 import type { SearchMethod } from '../methods/types'
 import { initAlphas, initWeights } from '../supernet/index'
 import type { SearchState } from '../types'
-import { type SearchData, Searcher } from './searcher'
+import type { SearchData } from './data'
+import { Searcher } from './searcher'
 
 export { supernetConfigOf } from '../methods/supernetConfig'
 

@@ -8,7 +8,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { RngState } from '../../core/rng'
-import type { EpochSums, Position, Searcher } from './searcher'
+import type { EpochSums, Position } from './progress'
+import type { Searcher } from './searcher'
 
 export const SNAPSHOT_VERSION = 3
 const READABLE_VERSIONS = [2, 3]

@@ -7,6 +7,7 @@ import { applyBnUpdate, disposeBnUpdates } from '../ops/batchNorm'
 import { clipByGlobalNorm } from '../optim/clip'
 import type { BnUpdate } from '../types'
 import type { Batch } from './architect'
+import { runningStats } from './evaluate'
 import { countCorrect, crossEntropy } from './loss'
 import type { Searcher } from './searcher'
 
@@ -28,7 +29,7 @@ export function weightStep(s: Searcher, b: Batch, eta: number): WeightStepResult
   tf.tidy(() => {
     // The architecture is a constant here: its mixing is computed once, outside the weights' tape. A
     // perturbation (SDARTS) sees L_train in eval-mode BN, as SmoothDARTS attacks after model.eval().
-    const bnStats = s.runningStats()
+    const bnStats = runningStats(s)
     const mixing = method.weightMixing
       ? method.weightMixing(arch, ctx, (m) =>
           crossEntropy(method.net.forward(s.state.weights, m, b.x, { training: false, bnStats }), b.y),

@@ -10,7 +10,7 @@ import type { RunEventBody } from '../../../src/core/events'
 import { initBackend } from '../../../src/engine/backends'
 import { overrideMethod } from '../../../src/engine/methods/override'
 import type { RegTerm, SearchMethod } from '../../../src/engine/methods/types'
-import { checkPlugins, type SearcherView, type SearchPlugin } from '../../../src/engine/search/plugin'
+import { checkPlugins, type ExtraEpochs, type SearcherView, type SearchPlugin } from '../../../src/engine/search/plugin'
 import { restoreSnapshot, takeSnapshot } from '../../../src/engine/search/snapshot'
 import { disposeSearch, runAll, TINY, tinySearch } from './helpers'
 
@@ -30,11 +30,20 @@ class ToyPlugin implements SearchPlugin {
   readonly name = 'toy'
   readonly stateKey = 'toy'
   state: ToyState = { steps: 0, archSteps: 0 }
-  readonly extraEpochs = {
-    epochs: 1,
-    stepsInEpoch: () => 2,
-    lr: () => EXTRA_LR,
-    beforeStep: () => true,
+  readonly extraEpochs: ExtraEpochs
+  /** Weights and α when the supernet epochs end. */
+  atPhaseStart: { weights: number[][]; arch: number[][][] } | null = null
+
+  constructor(phase: Pick<ExtraEpochs, 'trainWeights' | 'archGroups'> = {}) {
+    this.extraEpochs = { epochs: 1, stepsInEpoch: () => 2, lr: () => EXTRA_LR, beforeStep: () => true, ...phase }
+  }
+
+  afterEpoch(s: SearcherView): void {
+    if (s.position.epoch !== s.config.epochs) return
+    this.atPhaseStart = {
+      weights: s.state.weights.map((w) => Array.from(w.dataSync())),
+      arch: s.state.arch.map((a) => a.arraySync()),
+    }
   }
 
   wrapMethod(m: SearchMethod): SearchMethod {
@@ -129,6 +138,26 @@ describe('a plugin from outside src/ attaches through SearchPlugin alone', () =>
     const rest = await runAll(second)
     disposeSearch(second)
     expect(withoutTimes([...part.events, ...rest.events])).toEqual(withoutTimes(full.events))
+  }, 180_000)
+
+  it('extra epochs may freeze the weights, or step only some α groups (a mask-learning phase)', async () => {
+    const final = async (toy: ToyPlugin) => {
+      const s = tinySearch(TINY, 24, [toy])
+      try {
+        await runAll(s)
+        return { weights: s.state.weights.map((w) => Array.from(w.dataSync())), arch: s.state.arch.map((a) => a.arraySync()) }
+      } finally {
+        disposeSearch(s)
+      }
+    }
+    const alphaOnly = new ToyPlugin({ trainWeights: () => false })
+    const a = await final(alphaOnly)
+    expect(a.weights).toEqual(alphaOnly.atPhaseStart!.weights)
+    expect(a.arch).not.toEqual(alphaOnly.atPhaseStart!.arch)
+    const weightsOnly = new ToyPlugin({ archGroups: () => [] })
+    const w = await final(weightsOnly)
+    expect(w.arch).toEqual(weightsOnly.atPhaseStart!.arch)
+    expect(w.weights).not.toEqual(weightsOnly.atPhaseStart!.weights)
   }, 180_000)
 
   it('plugins are checked: unique names, free state keys, one source of extra epochs', () => {
