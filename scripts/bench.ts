@@ -11,7 +11,7 @@ import { PRESETS, type SearchConfig } from '../src/core/config/search'
 import { countSearchNetwork } from '../src/core/metrics/supernet'
 import { Rng } from '../src/core/rng'
 import { type BackendPin, describeBackend, initBackend, wasmHeapBytes } from '../src/engine/backends'
-import type { BatchSource, SearchData } from '../src/engine/search/searcher'
+import type { BatchSource, SearchData } from '../src/engine/search/data'
 import { buildSearch, disposeSearch } from '../src/engine/search/session'
 
 interface BenchConfig {

@@ -2,6 +2,15 @@
 import type { SearchConfig } from './search'
 
 /**
+ * The parametrizations defined in each search space. The engine's method registry
+ * (engine/methods/registry.ts) has one entry for each pair; a test holds the two in step.
+ */
+export const SPACE_PARAMETRIZATIONS: Readonly<Record<SearchConfig['space'], readonly SearchConfig['parametrization'][]>> = {
+  darts: ['softmax', 'hierarchical', 'hard-concrete', 'sigmoid', 'partial-channel'],
+  nb201: ['softmax', 'sigmoid', 'latent'],
+}
+
+/**
  * The composition rules of DESIGN.md §6: a part combines with a parametrization where its math is
  * defined. Returns why a combination is refused, or null.
  */
@@ -9,12 +18,15 @@ export function incompatibility(c: SearchConfig): string | null {
   const p = c.parametrization
   const reg = c.regularization
   const simplex = p === 'softmax' || p === 'partial-channel'
-  if (c.space === 'nb201' && (p === 'hierarchical' || p === 'partial-channel' || p === 'hard-concrete'))
-    return `parametrization '${p}' is defined on the DARTS cell, not on NAS-Bench-201 (use softmax or sigmoid there)`
   if (p === 'latent') {
     const why = latentIncompatibility(c)
     if (why) return why
   }
+  const choices = SPACE_PARAMETRIZATIONS[c.space]
+  if (!choices.includes(p))
+    return c.space === 'nb201'
+      ? `parametrization '${p}' is defined on the DARTS cell, not on NAS-Bench-201 (choices there: ${choices.join(', ')})`
+      : `parametrization '${p}' is not defined in the DARTS space (choices there: ${choices.join(', ')})`
   if (reg.pathGroup.lambdaSkip + reg.pathGroup.lambdaOther + reg.pathGroup.lambdaPath > 0 && p !== 'hard-concrete')
     return `the PR-DARTS group/path regularizer reads the hard-concrete gates; it needs parametrization=hard-concrete, not '${p}'`
   if (reg.zeroOne.weight > 0 && p !== 'sigmoid')

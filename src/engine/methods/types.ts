@@ -2,12 +2,15 @@
  * The method model (DESIGN.md §6) as the engine sees it: a supernet, its architecture parameters, how
  * they become mixing weights (the parametrization), extra architecture losses (regularizers), the
  * weight step's view of the architecture (perturbation) and how a genotype is read off (selection).
- * The searcher runs any `SearchMethod`; a method never touches optimizers, data or files.
+ * The searcher runs any `SearchMethod`; a method never touches optimizers, data or files. What a method
+ * adds to the loop itself (per-step hooks, checkpointed state) is a `SearchPlugin` (search/plugin.ts).
  */
 import type * as tf from '@tensorflow/tfjs-core'
+import type { SearchConfig } from '../../core/config/search'
 import type { GenotypeFormat } from '../../core/events'
 import type { Rng } from '../../core/rng'
 import type { AlphaInit } from '../supernet/alphas'
+import type { SearchPlugin } from '../search/plugin'
 import type { Supernet } from '../types'
 
 /** An architecture parameter: always a matrix (a vector is `[n, 1]`), so snapshots and events stay uniform. */
@@ -72,16 +75,24 @@ export interface SearchMethod<M = unknown> {
   epochState?(arch: readonly number[][][], ctx: MethodContext): MethodState
   /** Weight of L_val in the α step (E2NAS: 1 − η beside the novelty term). Default 1. */
   archLossScale?(ctx: MethodContext): number
-  /** Called after each α update (E2NAS: the exploration archive records the architecture). */
-  afterArchStep?(arch: readonly tf.Tensor2D[], ctx: MethodContext): void
   /** Weight of L_train in the weight step's gradient (E2NAS: 1 − λ of architecture complementation). Default 1. */
   weightLossScale?(ctx: MethodContext): number
-  /**
-   * Extra losses to log after a weight step, evaluated by `lossAt(mixing)` (train-mode BN, no gradient):
-   * E2NAS's L(previous) and L(complement). Averaged over the epoch's weight steps into the `method` event.
-   */
-  weightStepExtras?(arch: readonly tf.Tensor2D[], ctx: MethodContext, lossAt: (m: M) => number): Record<string, number>
-  /** JSON state the method carries between steps (E2NAS: its archive), saved in checkpoints. */
-  getState?(): unknown
-  setState?(state: unknown): void
+}
+
+/** A built parametrization: the method, and the plugins it brings to the loop (E2NAS: its archive). */
+export interface BuiltMethod {
+  readonly method: SearchMethod
+  readonly plugins?: readonly SearchPlugin[]
+}
+
+/**
+ * One parametrization in one search space, as methods/registry.ts lists it. Each parametrization's
+ * file exports its entries; the registry is the one list of them.
+ */
+export interface MethodEntry {
+  readonly space: SearchConfig['space']
+  readonly parametrization: SearchConfig['parametrization']
+  /** The paper's method it stands for (help texts, errors). */
+  readonly label: string
+  build(config: SearchConfig, shape: readonly [number, number, number], numClasses: number): BuiltMethod
 }

@@ -86,20 +86,20 @@ export class Architect<M> {
     readonly unrolled: boolean,
   ) {}
 
-  /** One α update. `eta` is the current weight learning rate (ξ = η in DARTS). */
-  step(train: Batch, val: Batch, eta: number, ctx: MethodContext): ArchStepResult {
+  /** One α update. `eta` is the current weight learning rate (ξ = η in DARTS). `groups`: the optimizer groups to step (default all). */
+  step(train: Batch, val: Batch, eta: number, ctx: MethodContext, groups?: readonly number[]): ArchStepResult {
     const arch = this.state.arch
     const { grads, loss, parts } = this.unrolled
       ? this.unrolledGrads(train, val, eta, ctx)
       : alphaGrads(this.method, this.state.weights, arch, val, ctx)
     this.archOptimizers.forEach((opt, g) => {
+      if (groups && !groups.includes(g)) return
       const idx = this.method.archSpecs.flatMap((s, i) => (s.group === g ? [i] : []))
       opt.step(
         idx.map((i) => arch[i]!),
         idx.map((i) => grads[i]!),
       )
     })
-    this.method.afterArchStep?.(arch, ctx)
     const valLoss = loss.dataSync()[0]!
     const partValues = Object.fromEntries(Object.entries(parts).map(([k, t]) => [k, t.dataSync()[0]!]))
     tf.dispose([...grads, loss, ...Object.values(parts)])

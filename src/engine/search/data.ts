@@ -7,13 +7,45 @@
  * epoch-end evaluation uses un-augmented images (DARTS's `infer` reuses the train transform; clean
  * images make the reported accuracy steadier).
  */
+import * as tf from '@tensorflow/tfjs-core'
 import type { SearchConfig } from '../../core/config/search'
 import { Rng } from '../../core/rng'
 import { loadDataset } from '../data/datasets'
 import { Loader, type LoaderState } from '../data/loader'
 import { searchSplit } from '../data/split'
 import { DatasetError, type DatasetInfo, type ImageSet, makeSet } from '../data/types'
-import type { BatchSource, SearchData } from './searcher'
+import type { Batch } from './architect'
+
+/** A stream of batches over one split; `next()` returns null at the end of an epoch and then starts the next. */
+export interface BatchSource {
+  readonly batchesPerEpoch: number
+  next(): RawBatch | null
+  getState(): unknown
+  setState(state: unknown): void
+}
+
+export interface RawBatch {
+  readonly x: Float32Array
+  readonly y: Int32Array
+  readonly size: number
+}
+
+/** A raw batch as tensors of the given image shape (the caller disposes them). */
+export function toBatch(shape: readonly [number, number, number], b: RawBatch): Batch {
+  const [H, W, C] = shape
+  return { x: tf.tensor4d(b.x, [b.size, H, W, C]), y: tf.tensor1d(b.y, 'int32') }
+}
+
+export interface SearchData {
+  /** [H, W, C] of one image. */
+  readonly shape: readonly [number, number, number]
+  /** Weight-training half, shuffled and augmented. */
+  readonly train: BatchSource
+  /** Architecture half, shuffled, for the α steps. */
+  readonly val: BatchSource
+  /** Architecture half in order, no augmentation, for the epoch-end evaluation. */
+  readonly valEval: BatchSource
+}
 
 /** Adapts the rolling Loader to the searcher's epoch-by-epoch `next()` that returns null at an epoch's end. */
 export class EpochSource implements BatchSource {

@@ -3,67 +3,26 @@
  * validation batch, then an SGD step on a train batch (or, with `alternation: 'epoch'`, a weight epoch
  * then an α epoch as HDARTS does); per epoch an eval-mode pass over the validation half, the mixing
  * weights, the derived genotype and the method's own state. Emits run events and asks for checkpoints;
- * file I/O belongs to the worker. Composed onto any method: the R-DARTS monitor (`hessian.every`:
- * λ_max, early stop, DARTS-ADA; hessian.ts) and DARTS-PT selection after the supernet epochs
- * (`selection: 'pt'`; pt.ts), whose tuning epochs extend the run.
+ * file I/O belongs to the worker. Everything a method adds beyond its mixing (selection, monitors,
+ * regularizers, perturbations, parametrization extras) attaches through the `SearchPlugin` hooks
+ * (plugin.ts); the loop names no plugin.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { SearchConfig } from '../../core/config/search'
-import { Rng, type RngState } from '../../core/rng'
 import type { RunEventBody } from '../../core/events'
+import { Rng, type RngState } from '../../core/rng'
+import type { Derived, MethodContext, SearchMethod } from '../methods/types'
 import { Adam } from '../optim/adam'
-import { clipByGlobalNorm } from '../optim/clip'
 import { cosineLr } from '../optim/schedule'
 import { Sgd } from '../optim/sgd'
-import { applyBnUpdate, disposeBnUpdates } from '../ops/batchNorm'
-import type { Derived, MethodContext, SearchMethod } from '../methods/types'
-import type { BnUpdate, SearchState, Supernet } from '../types'
-import { Architect, type Batch, weightGrads } from './architect'
-import { RDartsMonitor } from './hessian'
-import { countCorrect, crossEntropy } from './loss'
-import { PtSelection } from './pt'
-
-/** A stream of batches over one split; `next()` returns null at the end of an epoch and then starts the next. */
-export interface BatchSource {
-  readonly batchesPerEpoch: number
-  next(): { x: Float32Array; y: Int32Array; size: number } | null
-  getState(): unknown
-  setState(state: unknown): void
-}
-
-export interface SearchData {
-  /** [H, W, C] of one image. */
-  readonly shape: readonly [number, number, number]
-  /** Weight-training half, shuffled and augmented. */
-  readonly train: BatchSource
-  /** Architecture half, shuffled, for the α steps. */
-  readonly val: BatchSource
-  /** Architecture half in order, no augmentation, for the epoch-end evaluation. */
-  readonly valEval: BatchSource
-}
-
-export interface Position {
-  epoch: number
-  /** Steps done in the current epoch. */
-  step: number
-}
-
-/** Running sums of the epoch in progress (saved in checkpoints so a resumed epoch reports the same numbers). */
-export interface EpochAccumulators {
-  trainLoss: number
-  trainCorrect: number
-  seen: number
-  archLoss: number
-  archSteps: number
-  /** Sums of the regularizer's parts over this epoch's α steps, and how many steps had each part. */
-  parts: Record<string, number>
-  partSteps?: Record<string, number>
-  /** Seconds spent in this epoch's steps before the last checkpoint. */
-  seconds: number
-  /** Sums of the method's weight-step extras (E2NAS L(previous), L(complement)) and their step count. */
-  weightParts?: Record<string, number>
-  weightSteps?: number
-}
+import type { SearchState, Supernet } from '../types'
+import { Architect, type Batch } from './architect'
+import { type SearchData, toBatch } from './data'
+import { evaluate } from './evaluate'
+import { checkPlugins, composeMethod, type ExtraEpochs, type SearcherView, type SearchPlugin } from './plugin'
+import { emptySums, type EpochSums, type Position, progressEvent } from './progress'
+import { restoreSnapshot, type Snapshot, takeSnapshot } from './snapshot'
+import { weightStep } from './weightStep'
 
 export type Emit = (event: RunEventBody) => void
 
@@ -77,26 +36,22 @@ export interface SearchHooks {
   readonly progressEveryMs?: number
 }
 
-/** Extra per-epoch work composed onto any method (R-DARTS λ_max, …): returns scalars for the `method` event. */
-export type EpochHook = (s: Searcher) => Record<string, number>
-
-export class Searcher {
-  /** The method as run: the configured one, with the DARTS-PT projection on top when selecting by PT. */
+export class Searcher implements SearcherView {
+  /** The method as run: the configured one with every plugin's wrapper on top. */
   readonly method: SearchMethod
   readonly sgd: Sgd
   /** One Adam per optimizer group of the method's architecture parameters. */
   readonly adams: Adam[]
   readonly architect: Architect<unknown>
   readonly rng: Rng
-  readonly epochHooks: EpochHook[] = []
+  /** In hook order (the registry's). */
+  readonly plugins: readonly SearchPlugin[]
   position: Position = { epoch: 0, step: 0 }
-  acc: EpochAccumulators = emptyAccumulators()
-  /** R-DARTS λ_max / early stop / DARTS-ADA (hessian.every > 0), else null. */
-  readonly rdarts: RDartsMonitor | null
-  /** DARTS-PT selection (selection = 'pt'), else null. */
-  readonly pt: PtSelection | null
+  sums: EpochSums = emptySums()
   /** Validation accuracy of the last finished epoch. */
   lastValAcc = 0
+  /** The plugin's epochs after the supernet epochs (DARTS-PT's tuning), or null. */
+  private readonly extra: ExtraEpochs | null
   private stepSecondsEma = 0
   /** Set while run() is running: emits a throttled progress event (long work inside a step calls it). */
   private beat: (() => void) | null = null
@@ -108,62 +63,80 @@ export class Searcher {
     readonly state: SearchState,
     readonly data: SearchData,
     rngState?: RngState,
+    plugins: readonly SearchPlugin[] = [],
   ) {
-    this.pt = config.selection === 'pt' ? new PtSelection(config, method.net, data.train.batchesPerEpoch) : null
-    this.method = this.pt ? this.pt.wrap(method) : method
+    checkPlugins(plugins)
+    this.plugins = plugins
+    this.extra = plugins.find((p) => p.extraEpochs)?.extraEpochs ?? null
+    this.method = composeMethod(method, plugins)
     this.rng = rngState ? new Rng(rngState) : new Rng(config.seed ^ 0x9e3779b9)
     this.sgd = new Sgd({ momentum: config.momentum, weightDecay: config.weightDecay, nesterov: config.nesterov })
     this.adams = method.archLrs.map(
       (lr) => new Adam({ lr, beta1: config.archBeta1, beta2: config.archBeta2, weightDecay: config.archWeightDecay }),
     )
     this.architect = new Architect(this.method, state, this.adams, this.sgd, config.unrolled)
-    this.rdarts = config.hessian.every > 0 ? new RDartsMonitor(this) : null
   }
 
   get net(): Supernet<unknown> {
     return this.method.net
   }
 
+  /** The plugin of this name (tests and tools inspect their state). */
+  plugin<P extends SearchPlugin>(name: string): P | undefined {
+    return this.plugins.find((p) => p.name === name) as P | undefined
+  }
+
   ctx(phase: MethodContext['phase']): MethodContext {
-    // DARTS-PT's tuning epochs keep the schedules (ε_t, β_t, τ) at the last supernet epoch's values.
+    // Extra epochs (DARTS-PT's tuning) keep the schedules (ε_t, β_t, τ) at the last supernet epoch's values.
     const epoch = Math.min(this.position.epoch, this.config.epochs - 1)
     return { epoch, epochs: this.config.epochs, phase, rng: this.rng }
   }
 
-  /** In DARTS-PT's tuning phase (after the supernet epochs). */
-  get inPt(): boolean {
-    return this.pt !== null && this.position.epoch >= this.config.epochs
+  /** Index of the plugin's extra epoch in progress, or null during the supernet epochs. */
+  private get extraEpoch(): number | null {
+    return this.extra && this.position.epoch >= this.config.epochs ? this.position.epoch - this.config.epochs : null
   }
 
-  /** Supernet epochs plus DARTS-PT's tuning epochs. */
+  /** Supernet epochs plus a plugin's extra epochs. */
   get totalEpochs(): number {
-    return this.config.epochs + (this.pt?.epochs ?? 0)
+    return this.config.epochs + (this.extra?.epochs ?? 0)
   }
 
   /** Weight steps per epoch, plus the α steps of an α epoch under epoch alternation. */
   get stepsPerEpoch(): number {
-    if (this.pt && this.inPt) return this.pt.stepsInEpoch(this.position.epoch - this.config.epochs)
+    const i = this.extraEpoch
+    if (i !== null) return this.extra!.stepsInEpoch(i)
     const train = this.data.train.batchesPerEpoch
     return this.config.alternation === 'epoch' ? train + this.data.val.batchesPerEpoch : train
   }
 
   lr(epoch = this.position.epoch): number {
     const { lr, lrMin, epochs, scheduleConvention } = this.config
-    if (this.pt && epoch >= epochs) return this.pt.lr(epoch - epochs)
+    if (this.extra && epoch >= epochs) return this.extra.lr(epoch - epochs)
     return cosineLr({ lr, lrMin, epochs, convention: scheduleConvention }, epoch)
   }
 
   get done(): boolean {
-    return this.position.epoch >= this.totalEpochs || this.rdarts?.stopped != null
+    return this.position.epoch >= this.totalEpochs || this.plugins.some((p) => p.finished?.() === true)
   }
 
-  /** Changes the weight step's (coupled) weight decay, for DARTS-ADA; the architect's unrolled step shares it. */
   setWeightDecay(wd: number): void {
     // The options object is the one this searcher created; Sgd reads it at every step.
     Object.assign(this.sgd.opts, { weightDecay: wd })
   }
 
-  /** Lets long work inside a step (DARTS-PT decisions) keep progress events coming. */
+  resetWeightOptimizer(): void {
+    this.sgd.dispose()
+  }
+
+  snapshot(): Snapshot {
+    return takeSnapshot(this, { nested: true })
+  }
+
+  restore(snap: Snapshot): void {
+    restoreSnapshot(this, snap)
+  }
+
   heartbeat(): void {
     this.beat?.()
   }
@@ -187,13 +160,13 @@ export class Searcher {
   private async loop(hooks: SearchHooks, every: number): Promise<string | null> {
     while (!this.done) {
       const stepStart = performance.now()
-      const decided = this.pt?.decisionSeconds ?? 0
+      const overhead = this.extra?.overheadSeconds ?? 0
       const stepped = this.trainStep()
       if (stepped) {
         const sec = (performance.now() - stepStart) / 1000
-        this.acc.seconds += sec
-        // DARTS-PT decisions inside the step are costed separately in the ETA.
-        const stepSec = sec - ((this.pt?.decisionSeconds ?? 0) - decided)
+        this.sums.seconds += sec
+        // Work a plugin does inside the step (DARTS-PT decisions) is costed separately in the ETA.
+        const stepSec = sec - ((this.extra?.overheadSeconds ?? 0) - overhead)
         this.stepSecondsEma = this.stepSecondsEma ? 0.9 * this.stepSecondsEma + 0.1 * stepSec : stepSec
         const now = Date.now()
         if (now - this.lastProgress >= every || this.position.step === this.stepsPerEpoch) {
@@ -203,7 +176,7 @@ export class Searcher {
       } else {
         this.endEpoch(hooks.emit)
         // R-DARTS: keep this epoch's rollback state, or act on a trigger (stop / roll back).
-        this.rdarts?.afterEpoch()
+        for (const p of this.plugins) p.afterEpoch?.(this)
         await hooks.checkpoint('epoch')
         continue
       }
@@ -220,27 +193,21 @@ export class Searcher {
 
   /**
    * One step: an α step then a weight step, or under epoch alternation a weight step (first part of the
-   * epoch) or an α step (second part). Returns false at the end of the epoch.
+   * epoch) or an α step (second part). Extra epochs alternate per step. Returns false at the end of the epoch.
    */
   trainStep(): boolean {
-    if (this.pt && this.inPt) {
-      // DARTS-PT: decisions due before this tuning step; per-step alternation, as its tuning loop.
-      const i = this.position.epoch - this.config.epochs
-      if (this.position.step >= this.pt.stepsInEpoch(i)) {
+    const extra = this.extraEpoch
+    if (extra !== null) {
+      if (this.position.step >= this.extra!.stepsInEpoch(extra)) {
         // The epoch is over; a full one also takes the source's end-of-epoch null.
         if (this.position.step === this.data.train.batchesPerEpoch) this.data.train.next()
         return false
       }
-      if (!this.pt.beforeStep(this, i * this.pt.stepsPerEpoch + this.position.step)) return false
+      if (!this.extra!.beforeStep(this, extra, this.position.step)) return false
     }
-    const [H, W, C] = this.data.shape
-    const toBatch = (b: { x: Float32Array; y: Int32Array; size: number }): Batch => ({
-      x: tf.tensor4d(b.x, [b.size, H, W, C]),
-      y: tf.tensor1d(b.y, 'int32'),
-    })
     const eta = this.lr()
     const archOn = this.position.epoch >= this.config.archStartEpoch
-    if (this.config.alternation === 'epoch' && !this.inPt) {
+    if (this.config.alternation === 'epoch' && extra === null) {
       const inWeightPhase = this.position.step < this.data.train.batchesPerEpoch
       // The weight phase stops after batchesPerEpoch reads, so the train source's end-of-epoch null comes first next time.
       const raw = inWeightPhase ? (this.data.train.next() ?? this.data.train.next()) : this.data.val.next()
@@ -248,7 +215,8 @@ export class Searcher {
         if (inWeightPhase) throw new Error('the weight split ended before its epoch was done')
         return false
       }
-      const batch = toBatch(raw)
+      for (const p of this.plugins) p.beforeStep?.(this)
+      const batch = toBatch(this.data.shape, raw)
       try {
         if (inWeightPhase) this.weightStep(batch, eta)
         else if (archOn) this.archStep(batch, batch, eta)
@@ -258,17 +226,18 @@ export class Searcher {
       this.position.step += 1
       return true
     }
-    // In the PT phase a null can only be a stale end-of-epoch one (left by epoch alternation): skip it.
-    const trainBatch = this.data.train.next() ?? (this.inPt ? this.data.train.next() : null)
+    // In extra epochs a null can only be a stale end-of-epoch one (left by epoch alternation): skip it.
+    const trainBatch = this.data.train.next() ?? (extra !== null ? this.data.train.next() : null)
     if (!trainBatch) return false
     let valBatch = this.data.val.next()
     valBatch ??= this.data.val.next() // the α half cycles independently of the weight half
     if (!valBatch) throw new Error('the architecture split produced no batch')
-    const train = toBatch(trainBatch)
-    const val = toBatch(valBatch)
+    for (const p of this.plugins) p.beforeStep?.(this)
+    const train = toBatch(this.data.shape, trainBatch)
+    const val = toBatch(this.data.shape, valBatch)
     try {
-      if (archOn) this.archStep(train, val, eta)
-      this.weightStep(train, eta)
+      if (archOn) this.archStep(train, val, eta, extra !== null ? this.extra!.archGroups?.(extra) : undefined)
+      if (extra === null || this.extra!.trainWeights?.(extra) !== false) this.weightStep(train, eta)
     } finally {
       tf.dispose([train.x, train.y, val.x, val.y])
     }
@@ -276,94 +245,59 @@ export class Searcher {
     return true
   }
 
-  private archStep(train: Batch, val: Batch, eta: number): void {
-    const arch = this.architect.step(train, val, eta, this.ctx('arch'))
-    this.acc.archLoss += arch.valLoss
-    this.acc.archSteps += 1
-    const counts = (this.acc.partSteps ??= {})
+  private archStep(train: Batch, val: Batch, eta: number, groups?: readonly number[]): void {
+    const ctx = this.ctx('arch')
+    const arch = this.architect.step(train, val, eta, ctx, groups)
+    for (const p of this.plugins) p.afterArchStep?.(this, ctx)
+    const sums = this.sums
+    sums.archLoss += arch.valLoss
+    sums.archSteps += 1
+    const counts = (sums.partSteps ??= {})
     for (const [k, v] of Object.entries(arch.parts)) {
-      this.acc.parts[k] = (this.acc.parts[k] ?? 0) + v
+      sums.parts[k] = (sums.parts[k] ?? 0) + v
       counts[k] = (counts[k] ?? 0) + 1
     }
   }
 
   private weightStep(b: Batch, eta: number): void {
-    const updates: BnUpdate[] = []
-    const method = this.method
-    const arch = this.state.arch
-    const ctx = this.ctx('weight')
-    let correct = 0
-    let loss = 0
-    tf.tidy(() => {
-      // The architecture is a constant here: its mixing is computed once, outside the weights' tape. A
-      // perturbation (SDARTS) sees L_train in eval-mode BN, as SmoothDARTS attacks after model.eval().
-      const bnStats = this.runningStats()
-      const mixing = method.weightMixing
-        ? method.weightMixing(arch, ctx, (m) =>
-            crossEntropy(method.net.forward(this.state.weights, m, b.x, { training: false, bnStats }), b.y),
-          )
-        : method.mixing(arch, ctx)
-      // Loss, accuracy and gradients all come from the one forward pass.
-      const scale = method.weightLossScale?.(ctx) ?? 1
-      const { value, grads } = tf.valueAndGrads((...ws: tf.Tensor[]) => {
-        const logits = method.net.forward(ws, mixing, b.x, { training: true, bnUpdates: updates })
-        correct = countCorrect(logits, b.y)
-        const ce = crossEntropy(logits, b.y)
-        loss = ce.dataSync()[0]!
-        return scale === 1 ? ce : tf.mul(ce, scale)
-      })([...this.state.weights])
-      const clipped = clipByGlobalNorm(grads, this.config.gradClip)
-      this.sgd.step(this.state.weights, clipped.grads, eta)
-      value.dispose()
-    })
-    if (method.weightStepExtras) this.addWeightExtras(b, ctx)
-    // Running statistics: updated by the weight step only (see architect.ts).
-    for (const u of updates) {
-      const stats = this.state.bnStats.get(u.name)
-      if (stats) applyBnUpdate(stats, u)
-    }
-    disposeBnUpdates(updates)
-    this.acc.trainLoss += loss * b.y.shape[0]
-    this.acc.trainCorrect += correct
-    this.acc.seen += b.y.shape[0]
-  }
-
-  private addWeightExtras(b: Batch, ctx: MethodContext): void {
-    const lossAt = (m: unknown) =>
-      tf.tidy(() => crossEntropy(this.method.net.forward(this.state.weights, m, b.x, { training: true }), b.y).dataSync()[0]!)
-    const extras = this.method.weightStepExtras!(this.state.arch, ctx, lossAt)
-    const sums = (this.acc.weightParts ??= {})
-    for (const [k, v] of Object.entries(extras)) sums[k] = (sums[k] ?? 0) + v
-    this.acc.weightSteps = (this.acc.weightSteps ?? 0) + 1
+    const r = weightStep(this, b, eta)
+    const sums = this.sums
+    sums.trainLoss += r.loss * b.y.shape[0]
+    sums.trainCorrect += r.correct
+    sums.seen += b.y.shape[0]
+    if (!r.extras) return
+    const parts = (sums.weightParts ??= {})
+    for (const [k, v] of Object.entries(r.extras)) parts[k] = (parts[k] ?? 0) + v
+    sums.weightSteps = (sums.weightSteps ?? 0) + 1
   }
 
   /** Eval-mode pass over the validation half, events, then the next epoch. */
   endEpoch(emit: Emit): void {
     const { epoch } = this.position
     const evalStart = performance.now()
-    const val = this.evaluate()
-    const acc = this.acc
+    const val = evaluate(this)
+    const sums = this.sums
     const values = this.archValues()
     const derived = this.method.derive(values)
     const extra = this.method.epochState?.(values, this.ctx('eval')) ?? { scalars: {}, matrices: {} }
     const scalars: Record<string, number> = { ...extra.scalars }
     // A part is averaged over the steps that had it (E2NAS's novelty starts once its archive is full).
-    for (const [k, v] of Object.entries(acc.parts)) scalars[k] = v / Math.max(1, acc.partSteps?.[k] ?? acc.archSteps)
-    for (const [k, v] of Object.entries(acc.weightParts ?? {})) scalars[k] = v / Math.max(1, acc.weightSteps ?? 0)
-    this.lastValAcc = val.acc // hooks record it (R-DARTS keeps each record epoch's)
-    for (const hook of this.epochHooks) Object.assign(scalars, hook(this))
-    const epochSec = acc.seconds + (performance.now() - evalStart) / 1000
+    for (const [k, v] of Object.entries(sums.parts)) scalars[k] = v / Math.max(1, sums.partSteps?.[k] ?? sums.archSteps)
+    for (const [k, v] of Object.entries(sums.weightParts ?? {})) scalars[k] = v / Math.max(1, sums.weightSteps ?? 0)
+    this.lastValAcc = val.acc // plugins record it (R-DARTS keeps each record epoch's)
+    for (const p of this.plugins) if (p.epochEnd) Object.assign(scalars, p.epochEnd(this))
+    const epochSec = sums.seconds + (performance.now() - evalStart) / 1000
     emit({
       type: 'epoch',
       epoch,
       lr: this.lr(),
-      trainLoss: acc.trainLoss / Math.max(1, acc.seen),
-      trainAcc: acc.trainCorrect / Math.max(1, acc.seen),
+      trainLoss: sums.trainLoss / Math.max(1, sums.seen),
+      trainAcc: sums.trainCorrect / Math.max(1, sums.seen),
       valLoss: val.loss,
       valAcc: val.acc,
-      archLoss: acc.archLoss / Math.max(1, acc.archSteps),
+      archLoss: sums.archLoss / Math.max(1, sums.archSteps),
       epochSec,
-      imagesPerSec: acc.seen / Math.max(1e-9, acc.seconds),
+      imagesPerSec: sums.seen / Math.max(1e-9, sums.seconds),
       skipsNormal: derived.skipsNormal,
       skipsReduce: derived.skipsReduce,
     })
@@ -372,36 +306,7 @@ export class Searcher {
     if (Object.keys(scalars).length || Object.keys(extra.matrices).length)
       emit({ type: 'method', epoch, scalars, matrices: extra.matrices })
     this.position = { epoch: epoch + 1, step: 0 }
-    this.acc = emptyAccumulators()
-  }
-
-  /** The BN running statistics, for eval-mode forwards. */
-  runningStats(): Map<string, { mean: tf.Tensor; variance: tf.Tensor }> {
-    return new Map([...this.state.bnStats].map(([k, v]) => [k, { mean: v.mean as tf.Tensor, variance: v.variance as tf.Tensor }]))
-  }
-
-  /** Supernet accuracy on the validation half in eval mode (BN running statistics). */
-  evaluate(maxBatches = Infinity, mixingOverride?: unknown): { loss: number; acc: number } {
-    const [H, W, C] = this.data.shape
-    const bnStats = this.runningStats()
-    let loss = 0
-    let correct = 0
-    let seen = 0
-    let n = 0
-    for (let b = this.data.valEval.next(); b; b = this.data.valEval.next()) {
-      if (n++ >= maxBatches) continue // drain the source so the next pass starts at the beginning
-      const batch = b
-      tf.tidy(() => {
-        const x = tf.tensor4d(batch.x, [batch.size, H, W, C])
-        const y = tf.tensor1d(batch.y, 'int32')
-        const mixing = mixingOverride ?? this.method.mixing(this.state.arch, this.ctx('eval'))
-        const logits = this.net.forward(this.state.weights, mixing, x, { training: false, bnStats })
-        loss += crossEntropy(logits, y).dataSync()[0]! * batch.size
-        correct += countCorrect(logits, y)
-        seen += batch.size
-      })
-    }
-    return { loss: loss / Math.max(1, seen), acc: correct / Math.max(1, seen) }
+    this.sums = emptySums()
   }
 
   /** The architecture parameters as plain matrices, in `archSpecs` order. */
@@ -417,37 +322,35 @@ export class Searcher {
     return this.derive().text
   }
 
-  /**
-   * The run's result: after an R-DARTS early stop the genotype logged at the stop epoch, otherwise the
-   * current one (after DARTS-PT, the projected genotype).
-   */
+  /** A plugin's result when it has one (R-DARTS early stop: the stop epoch's), else the current state's. */
+  private result(): { genotype: string; valAcc: number } | null {
+    for (const p of this.plugins) {
+      const r = p.result?.()
+      if (r) return r
+    }
+    return null
+  }
+
+  /** The run's genotype: a plugin's result, or the current one (after DARTS-PT, the projected genotype). */
   finalGenotypeText(): string {
-    return this.rdarts?.stopped?.genotype ?? this.currentGenotypeText()
+    return this.result()?.genotype ?? this.currentGenotypeText()
   }
 
   /** Validation accuracy that goes with finalGenotypeText(). */
   finalValAcc(): number {
-    return this.rdarts?.stopped?.valAcc ?? this.lastValAcc
+    return this.result()?.valAcc ?? this.lastValAcc
   }
 
   private progressEvent(): RunEventBody {
-    const { epoch, step } = this.position
-    const perEpoch = this.stepsPerEpoch
-    const valBatches = this.data.valEval.batchesPerEpoch
-    const ptCost = this.pt ? this.pt.remainingCost(valBatches) : 0
-    const remainingSteps = (this.totalEpochs - epoch) * perEpoch - step + ptCost
-    // The epoch-end evaluation costs about a third of a training step per val batch (forward only).
-    const evalSteps = (this.totalEpochs - epoch) * valBatches * 0.3
-    return {
-      type: 'progress',
-      epoch,
-      step,
-      stepsPerEpoch: perEpoch,
-      trainLoss: this.acc.trainLoss / Math.max(1, this.acc.seen),
-      trainAcc: this.acc.trainCorrect / Math.max(1, this.acc.seen),
-      imagesPerSec: this.acc.seen / Math.max(1e-9, this.acc.seconds),
-      etaSec: Math.round((remainingSteps + evalSteps) * this.stepSecondsEma),
-    }
+    return progressEvent({
+      position: this.position,
+      stepsPerEpoch: this.stepsPerEpoch,
+      totalEpochs: this.totalEpochs,
+      valBatches: this.data.valEval.batchesPerEpoch,
+      extraCost: this.extra?.remainingCost?.(this.data.valEval.batchesPerEpoch) ?? 0,
+      sums: this.sums,
+      stepSeconds: this.stepSecondsEma,
+    })
   }
 
   dispose(): void {
@@ -455,13 +358,3 @@ export class Searcher {
     for (const a of this.adams) a.dispose()
   }
 }
-
-export const emptyAccumulators = (): EpochAccumulators => ({
-  trainLoss: 0,
-  trainCorrect: 0,
-  seen: 0,
-  archLoss: 0,
-  archSteps: 0,
-  parts: {},
-  seconds: 0,
-})

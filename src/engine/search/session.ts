@@ -1,18 +1,20 @@
 /**
- * Builds a ready-to-run search from a config: the method (supernet + parametrization), its initial
- * weights and architecture parameters from the run's seed, BN running statistics and the searcher.
+ * Builds a ready-to-run search from a config: the method (supernet + parametrization) and its plugins
+ * from the registry, its initial weights and architecture parameters from the run's seed, BN running
+ * statistics and the searcher.
  * The same seed gives the same initial state.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { SearchConfig } from '../../core/config/search'
 import { Rng } from '../../core/rng'
-import { buildMethod } from '../methods/index'
+import { buildSearchParts } from '../methods/registry'
 import type { SearchMethod } from '../methods/types'
 import { initAlphas, initWeights } from '../supernet/index'
 import type { SearchState } from '../types'
-import { type SearchData, Searcher } from './searcher'
+import type { SearchData } from './data'
+import { Searcher } from './searcher'
 
-export { supernetConfigOf } from '../methods/index'
+export { supernetConfigOf } from '../methods/supernetConfig'
 
 /** Fresh variables for a method: weights (PyTorch inits), architecture parameters, BN running statistics. */
 export function initState(method: SearchMethod, rng: Rng): SearchState {
@@ -38,10 +40,10 @@ export function initState(method: SearchMethod, rng: Rng): SearchState {
 }
 
 export function buildSearch(config: SearchConfig, data: SearchData, numClasses: number): Searcher {
-  const method = buildMethod(config, data.shape, numClasses)
+  const { method, plugins } = buildSearchParts(config, data.shape, numClasses, data.train.batchesPerEpoch)
   const rng = new Rng(config.seed)
   const state = initState(method, rng)
-  return new Searcher(config, method, state, data, rng.fork().getState())
+  return new Searcher(config, method, state, data, rng.fork().getState(), plugins)
 }
 
 /** Frees every variable of a search (tests and benchmarks build many). */

@@ -2,14 +2,14 @@
  * The full search state as one flat float32 buffer plus JSON metadata: weights, α, BN running
  * statistics, optimizer slots, schedule position, epoch accumulators and every RNG/loader state, so a
  * resumed search continues exactly where it stopped (DESIGN.md §2). Version 3 adds the state of the
- * composed parts (R-DARTS monitor with its DARTS-ADA rollback states, DARTS-PT selection); version 2
+ * search plugins (plugin.ts), each under its `stateKey` ('rdarts': R-DARTS monitor, with its DARTS-ADA
+ * rollback states as `rollbacks`; 'pt': DARTS-PT selection; 'method': E2NAS's archive); version 2
  * checkpoints, which have none, still restore.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { RngState } from '../../core/rng'
-import type { RDartsState } from './hessian'
-import type { PtState } from './pt'
-import type { EpochAccumulators, Position, Searcher } from './searcher'
+import type { EpochSums, Position } from './progress'
+import type { Searcher } from './searcher'
 
 export const SNAPSHOT_VERSION = 3
 const READABLE_VERSIONS = [2, 3]
@@ -23,24 +23,21 @@ export interface TensorEntry {
 export interface SnapshotMeta {
   readonly version: number
   readonly position: Position
-  readonly acc: EpochAccumulators
+  /** The epoch's running sums (the Searcher's `sums`; the key is the format's). */
+  readonly acc: EpochSums
   readonly rng: RngState
   readonly loaders: { train: unknown; val: unknown }
   /** Adam step count per optimizer group. */
   readonly adamSteps: number[]
   readonly lastValAcc: number
   readonly tensors: readonly TensorEntry[]
-  /** R-DARTS λ_max records, early stop and ADA weight decay (runs with hessian.every > 0). */
-  readonly rdarts?: RDartsState
-  /** DARTS-PT decision order, projection and log (runs with selection = 'pt'). */
-  readonly pt?: PtState
   /**
-   * DARTS-ADA rollback states (each a whole snapshot of an epoch end), their tensors stored after the
-   * main ones in `data`. Absent in those nested snapshots themselves.
+   * A plugin's nested states (DARTS-ADA's rollbacks: each a whole snapshot of an epoch end), their
+   * tensors stored after the main ones in `data`. Absent in those nested snapshots themselves.
    */
   readonly rollbacks?: readonly RollbackEntry[]
-  /** The method's own JSON state (E2NAS: its exploration archive), for methods that carry one. */
-  readonly method?: unknown
+  /** Plugin states by `SearchPlugin.stateKey` (JSON). */
+  readonly [stateKey: string]: unknown
 }
 
 export interface RollbackEntry {
@@ -72,7 +69,8 @@ function namedTensors(s: Searcher): [string, tf.Tensor][] {
 /** The state of a searcher. `nested`: a DARTS-ADA rollback state, which carries no rollback states itself. */
 export function takeSnapshot(s: Searcher, opts: { nested?: boolean } = {}): Snapshot {
   const named = namedTensors(s)
-  const rollbacks = opts.nested || !s.rdarts ? [] : [...s.rdarts.rollbacks].sort(([a], [b]) => a - b)
+  const nesting = s.plugins.find((p) => p.nestedSnapshots)
+  const rollbacks = opts.nested || !nesting ? [] : [...nesting.nestedSnapshots!()].sort(([a], [b]) => a - b)
   const total = named.reduce((n, [, t]) => n + t.size, 0) + rollbacks.reduce((n, [, r]) => n + r.data.length, 0)
   const data = new Float32Array(total)
   const tensors: TensorEntry[] = []
@@ -87,20 +85,20 @@ export function takeSnapshot(s: Searcher, opts: { nested?: boolean } = {}): Snap
     offset += r.data.length
     return { epoch, meta: r.meta, offset: offset - r.data.length, length: r.data.length }
   })
+  const states: Record<string, unknown> = {}
+  for (const p of s.plugins) if (p.stateKey !== undefined && p.getState) states[p.stateKey] = p.getState()
   return {
     meta: {
       version: SNAPSHOT_VERSION,
       position: { ...s.position },
-      acc: { ...s.acc },
+      acc: { ...s.sums },
       rng: s.rng.getState(),
       loaders: { train: s.data.train.getState(), val: s.data.val.getState() },
       adamSteps: s.adams.map((a) => a.t),
       lastValAcc: s.lastValAcc,
       tensors,
-      ...(s.rdarts ? { rdarts: s.rdarts.getState() } : {}),
-      ...(s.pt ? { pt: s.pt.getState() } : {}),
-      ...(s.method.getState ? { method: s.method.getState() } : {}),
-      ...(s.rdarts && !opts.nested ? { rollbacks: entries } : {}),
+      ...states,
+      ...(nesting && !opts.nested ? { rollbacks: entries } : {}),
     },
     data,
   }
@@ -143,7 +141,7 @@ export function restoreSnapshot(s: Searcher, snap: Snapshot): void {
     adam.t = snap.meta.adamSteps[g] ?? 0
   })
   s.position = { ...snap.meta.position }
-  s.acc = { ...snap.meta.acc }
+  s.sums = { ...snap.meta.acc }
   s.rng.setState(snap.meta.rng)
   s.data.train.setState(snap.meta.loaders.train)
   s.data.val.setState(snap.meta.loaders.val)
@@ -152,7 +150,7 @@ export function restoreSnapshot(s: Searcher, snap: Snapshot): void {
   const rollbacks = snap.meta.rollbacks?.map(
     (r) => [r.epoch, { meta: r.meta, data: snap.data.slice(r.offset, r.offset + r.length) }] as const,
   )
-  s.rdarts?.setState(snap.meta.rdarts ?? null, rollbacks ? new Map(rollbacks) : undefined)
-  s.pt?.setState(snap.meta.pt ?? null)
-  s.method.setState?.(snap.meta.method ?? null)
+  const nested = rollbacks ? new Map(rollbacks) : undefined
+  for (const p of s.plugins)
+    if (p.stateKey !== undefined) p.setState?.(snap.meta[p.stateKey] ?? null, s, p.nestedSnapshots ? nested : undefined)
 }

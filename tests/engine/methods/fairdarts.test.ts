@@ -8,8 +8,13 @@ import { parseGenotypes } from '../../../src/core/genotype/parse/index'
 import { Rng } from '../../../src/core/rng'
 import { DARTS_PRIMITIVES, FAIRDARTS_PRIMITIVES } from '../../../src/core/searchSpaces'
 import { initBackend } from '../../../src/engine/backends'
-import { FAIR_NB201_OPS, FairDartsMethod, FairNb201Method, zeroOneLoss } from '../../../src/engine/methods/fairDarts'
-import { buildMethod, supernetConfigOf } from '../../../src/engine/methods/index'
+import {
+  FAIR_NB201_OPS,
+  FairDartsMethod,
+  FairNb201Method,
+  zeroOneLoss,
+} from '../../../src/engine/methods/parametrizations/fairDarts'
+import { buildMethod, supernetConfigOf } from '../../../src/engine/methods/registry'
 import { createSupernet } from '../../../src/engine/supernet/index'
 import { gradCheck } from '../ops/helpers'
 import { BACKENDS, methodEvent, runTinyEpoch, tinyOf } from './presetRun'

@@ -12,8 +12,8 @@ import { parseAnyGenotypes } from '../../../src/core/genotype/parse/index'
 import { Rng } from '../../../src/core/rng'
 import { HDARTS_LEVEL0_OPS } from '../../../src/core/searchSpaces'
 import { initBackend } from '../../../src/engine/backends'
-import { createHdartsSupernet, HdartsMethod } from '../../../src/engine/methods/hdarts'
-import { buildMethod, supernetConfigOf } from '../../../src/engine/methods/index'
+import { createHdartsSupernet, HdartsMethod } from '../../../src/engine/methods/parametrizations/hdarts'
+import { buildMethod, supernetConfigOf } from '../../../src/engine/methods/registry'
 import type { MethodContext } from '../../../src/engine/methods/types'
 import { contextFromWeights, initWeights, ParamScope } from '../../../src/engine/ops/index'
 import { buildHierarchicalCells, prepareMixing } from '../../../src/engine/supernet/hierarchical'
@@ -21,7 +21,7 @@ import { SharedMotif } from '../../../src/engine/supernet/hierarchicalCell'
 import { countWeights } from '../../../src/engine/supernet/network'
 import type { BnUpdate } from '../../../src/engine/types'
 import { gradCheck, maxAbsDiff, randn, randn4, values } from '../ops/helpers'
-import { disposeSearch, TINY, tinySearch } from '../search/helpers'
+import { disposeSearch, runAll, TINY, tinySearch } from '../search/helpers'
 
 const GRAD_TOL = 2e-2
 const OPS = HDARTS_LEVEL0_OPS
@@ -330,11 +330,36 @@ describe('search steps on the tiny synthetic data', () => {
 })
 
 describe('epoch alternation over several epochs', () => {
-  it('two epochs with epoch alternation run to the end', async () => {
+  it('two epochs run to the end, each a weight phase then an α phase, on the cosine lr', async () => {
     await initBackend('cpu')
     const s = tinySearch(tinyHdarts({ epochs: 2 }), 16)
     try {
-      await s.run({ emit: () => {}, stopRequested: () => null, checkpoint: async () => {}, progressEveryMs: 0 })
+      const alpha0 = s.archValues()
+      const { events, reason } = await runAll(s)
+      expect(reason).toBeNull()
+      expect(s.done).toBe(true)
+      expect(s.position).toEqual({ epoch: 2, step: 0 })
+      // 16 images a half in batches of 8: 2 weight steps, then 2 α steps, in each epoch.
+      expect([s.data.train.batchesPerEpoch, s.data.val.batchesPerEpoch]).toEqual([2, 2])
+      const progress = events.filter((e): e is Extract<RunEventBody, { type: 'progress' }> => e.type === 'progress')
+      expect(progress.map((p) => [p.epoch, p.step, p.stepsPerEpoch])).toEqual(
+        [0, 1].flatMap((epoch) => [1, 2, 3, 4].map((step) => [epoch, step, 4])),
+      )
+      // The α phase trains no weights: the epoch's training loss is frozen once its weight phase is over.
+      for (const epoch of [0, 1]) {
+        const [, w2, a1, a2] = progress.filter((p) => p.epoch === epoch)
+        expect([a1!.trainLoss, a2!.trainLoss]).toEqual([w2!.trainLoss, w2!.trainLoss])
+      }
+      const epochs = events.filter((e): e is Extract<RunEventBody, { type: 'epoch' }> => e.type === 'epoch')
+      expect(epochs.map((e) => e.epoch)).toEqual([0, 1])
+      for (const e of epochs) {
+        expect(Number.isFinite(e.trainLoss) && e.trainLoss > 0).toBe(true)
+        expect(Number.isFinite(e.archLoss) && e.archLoss > 0).toBe(true) // the α phase ran
+      }
+      expect(epochs[0]!.lr).toBeCloseTo(s.config.lr, 12)
+      expect(epochs[1]!.lr).toBeLessThan(epochs[0]!.lr)
+      expect(events.filter((e) => e.type === 'genotype')).toHaveLength(2)
+      expect(s.archValues()).not.toEqual(alpha0)
     } finally {
       disposeSearch(s)
     }

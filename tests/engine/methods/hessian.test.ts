@@ -7,17 +7,20 @@ import type { SearchConfig } from '../../../src/core/config/search'
 import type { RunEventBody } from '../../../src/core/events'
 import { Rng } from '../../../src/core/rng'
 import { initBackend } from '../../../src/engine/backends'
-import { EvLocalAvg } from '../../../src/engine/search/earlyStop'
+import { EvLocalAvg } from '../../../src/engine/methods/monitors/earlyStop'
 import {
   archHessianLambda,
   dominantEigenvalue,
   finiteDifferenceHvp,
   powerIteration,
   symmetricEigenvalues,
-} from '../../../src/engine/search/hessian'
+} from '../../../src/engine/methods/monitors/hessian'
+import type { RDartsMonitor } from '../../../src/engine/methods/monitors/rdarts'
 import type { Searcher } from '../../../src/engine/search/searcher'
 import { restoreSnapshot, takeSnapshot } from '../../../src/engine/search/snapshot'
 import { disposeSearch, runAll, TINY, tinySearch } from '../search/helpers'
+
+const rdartsOf = (s: Searcher): RDartsMonitor => s.plugin<RDartsMonitor>('rdarts')!
 
 beforeAll(async () => {
   await initBackend('wasm')
@@ -199,7 +202,7 @@ describe('R-DARTS in the searcher', () => {
   }
   /** λ jumps at epoch 4: with window 3 and delta 1 the rule fires at epoch 4 with stop epoch 2. */
   const inject = (s: Searcher) => {
-    s.rdarts!.computeLambda = () => ({ value: s.position.epoch < 4 ? 1 : 3, hvps: 0 })
+    rdartsOf(s).computeLambda = () => ({ value: s.position.epoch < 4 ? 1 : 3, hvps: 0 })
     return s
   }
 
@@ -254,8 +257,8 @@ describe('R-DARTS in the searcher', () => {
     expect(firstAt4!.scalars).toMatchObject({ esTriggered: 1, esStopEpoch: 2, weightDecay: 3e-3 })
     expect(secondAt4!.scalars).toMatchObject({ esTriggered: 1, weightDecay: 3e-3 }) // at the cap: recorded, ignored
     expect(s.sgd.opts.weightDecay).toBe(3e-3)
-    expect(s.rdarts!.adaIterations).toBe(1)
-    expect(s.done && s.rdarts!.stopped).toBe(null)
+    expect(rdartsOf(s).adaIterations).toBe(1)
+    expect(s.done && rdartsOf(s).stopped).toBe(null)
     // The rerun of epoch 3 starts from the same state with 10× the weight decay: a different result.
     const e3 = epochsOf(events).filter((e) => e.epoch === 3)
     expect(e3[1]!.trainLoss).not.toBe(e3[0]!.trainLoss)

@@ -16,9 +16,14 @@ import {
   logisticNoise,
   straightThrough,
   topKMask,
-} from '../../../src/engine/methods/gates'
-import { buildMethod, supernetConfigOf } from '../../../src/engine/methods/index'
-import { annealedTau, PrDartsMethod, prDartsLayout, prDartsRegularizer } from '../../../src/engine/methods/prDarts'
+} from '../../../src/engine/methods/parametrizations/gates'
+import { buildMethod, supernetConfigOf } from '../../../src/engine/methods/registry'
+import {
+  annealedTau,
+  PrDartsMethod,
+  prDartsLayout,
+  prDartsRegularizer,
+} from '../../../src/engine/methods/parametrizations/prDarts'
 import type { MethodContext } from '../../../src/engine/methods/types'
 import { restoreSnapshot, takeSnapshot } from '../../../src/engine/search/snapshot'
 import { buildCells } from '../../../src/engine/supernet/index'

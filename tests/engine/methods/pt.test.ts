@@ -10,10 +10,11 @@ import { Rng } from '../../../src/core/rng'
 import { DARTS_PRIMITIVES } from '../../../src/core/searchSpaces'
 import { initBackend } from '../../../src/engine/backends'
 import { makeSet, type DatasetInfo } from '../../../src/engine/data/types'
-import { DartsMethod } from '../../../src/engine/methods/darts'
+import { DartsMethod } from '../../../src/engine/methods/parametrizations/darts'
+import { partsFor } from '../../../src/engine/methods/registry'
 import type { SearchMethod } from '../../../src/engine/methods/types'
+import { PtSelection } from '../../../src/engine/methods/selection/pt'
 import { searchDataFromSplit } from '../../../src/engine/search/data'
-import { PtSelection } from '../../../src/engine/search/pt'
 import { Searcher } from '../../../src/engine/search/searcher'
 import { disposeSearch, initState } from '../../../src/engine/search/session'
 import { restoreSnapshot, takeSnapshot } from '../../../src/engine/search/snapshot'
@@ -118,14 +119,17 @@ function signalSearch(config: SearchConfig): Searcher {
   )
   const method = new DartsMethod(signalNet(), config) as SearchMethod
   const rng = new Rng(config.seed)
-  return new Searcher(config, method, initState(method, rng), data, rng.fork().getState())
+  const plugins = partsFor(config, { net: method.net, batchesPerEpoch: data.train.batchesPerEpoch })
+  return new Searcher(config, method, initState(method, rng), data, rng.fork().getState(), plugins)
 }
+
+const ptOf = (s: Searcher): PtSelection => s.plugin<PtSelection>('pt')!
 
 describe('DARTS-PT decisions', () => {
   it('fixes the signal edge to the op whose removal hurts most, and keeps that edge in the topology phase', async () => {
     const s = signalSearch(PT)
     const { events } = await runAll(s)
-    const fixed = s.pt!.projection.fixed
+    const fixed = ptOf(s).projection.fixed
     const oneHot = DARTS_PRIMITIVES.map((_, o) => (o === SIGNAL_OP ? 1 : 0))
     expect(fixed.normal[SIGNAL_EDGE]).toEqual(oneHot)
     // Node 1 (edges 2, 3, 4) keeps two edges, the signal edge among them.
@@ -133,7 +137,7 @@ describe('DARTS-PT decisions', () => {
     expect(kept).toHaveLength(2)
     expect(kept).toContain(SIGNAL_EDGE)
     // The log records the signal decision with the accuracy left after removing the op: chance or below.
-    const log = s.pt!.log.find((r) => r[1] === 0 && r[2] === 0 && r[3] === SIGNAL_EDGE)!
+    const log = ptOf(s).log.find((r) => r[1] === 0 && r[2] === 0 && r[3] === SIGNAL_EDGE)!
     expect(log[4]).toBe(SIGNAL_OP)
     expect(log[5]).toBeLessThan(0.5)
     // The final genotype names it: node 1 takes sep_conv_3x3 from input 0 (edge 2 = node 1, input 0).
@@ -152,7 +156,7 @@ describe('DARTS-PT on the tiny search', () => {
     expect(s.totalEpochs).toBe(1 + 3) // 14 tuning steps of 6 an epoch
     const { events } = await runAll(s)
     expect(ofType(events, 'epoch').map((e) => e.epoch)).toEqual([0, 1, 2, 3])
-    const pt = s.pt!
+    const pt = ptOf(s)
     expect(pt.decisionsDone).toBe(6) // 5 edges + node 1
     for (const cell of ['normal', 'reduce'] as const) {
       expect(pt.projection.fixed[cell].every((r) => r !== null)).toBe(true)
@@ -166,7 +170,7 @@ describe('DARTS-PT on the tiny search', () => {
     expect(method.matrices.ptMaskNormal).toHaveLength(5)
     expect(method.matrices.ptLog!.length).toBeGreaterThanOrEqual(2 * 6)
     // Tuning lr: lr·0.1 with cosine over the tuning epochs.
-    expect(ofType(events, 'epoch')[1]!.lr).toBeCloseTo(s.pt!.lr(0), 12)
+    expect(ofType(events, 'epoch')[1]!.lr).toBeCloseTo(ptOf(s).lr(0), 12)
     expect(ofType(events, 'progress').length).toBeGreaterThan(0)
     disposeSearch(s)
   }, 900_000)
@@ -178,7 +182,7 @@ describe('DARTS-PT on the tiny search', () => {
     s.trainStep() // first tuning step: the phase starts (SGD restarts) and decision 0 is made
     const n = tf.memory().numTensors
     for (let i = 0; i < 4; i++) s.trainStep() // decisions 1 and 2 among them
-    expect(s.pt!.decisionsDone).toBe(3)
+    expect(ptOf(s).decisionsDone).toBe(3)
     expect(tf.memory().numTensors).toBe(n)
     disposeSearch(s)
   }, 60_000)
@@ -193,7 +197,7 @@ describe('DARTS-PT on the tiny search', () => {
     const part = await runAll(first, 9) // the supernet epoch (6 steps), then 3 tuning steps
     expect(part.reason).toBe('SIGTERM')
     expect(first.position).toEqual({ epoch: 1, step: 3 })
-    expect(first.pt!.decisionsDone).toBe(2)
+    expect(ptOf(first).decisionsDone).toBe(2)
     const snap = JSON.parse(JSON.stringify({ meta: takeSnapshot(first).meta })) as {
       meta: ReturnType<typeof takeSnapshot>['meta']
     }
@@ -216,10 +220,10 @@ describe('DARTS-PT on NAS-Bench-201', () => {
   it('decides every edge of the one cell type, with no topology phase, and ends with an NB201 string', async () => {
     const rs = { kind: 'random' as const, epsilonMin: 0.03, epsilonMax: 0.3, steps: 7 }
     const s = tinySearch({ ...PT, space: 'nb201', perturbation: rs })
-    expect([s.pt!.decisions, s.pt!.cells]).toEqual([6, ['normal']])
+    expect([ptOf(s).decisions, ptOf(s).cells]).toEqual([6, ['normal']])
     const { events } = await runAll(s)
-    expect(s.pt!.projection.fixed.normal.every((r) => r !== null && r.reduce((a, b) => a + b, 0) === 1)).toBe(true)
-    expect(s.pt!.projection.fixed.reduce.every((r) => r === null)).toBe(true)
+    expect(ptOf(s).projection.fixed.normal.every((r) => r !== null && r.reduce((a, b) => a + b, 0) === 1)).toBe(true)
+    expect(ptOf(s).projection.fixed.reduce.every((r) => r === null)).toBe(true)
     const g = parseGenotype(s.finalGenotypeText())
     expect(g.kind).toBe('nb201')
     const last = ofType(events, 'method').at(-1)!
@@ -271,7 +275,7 @@ describe('selection=pt and hessian.every=1 on every quick preset', () => {
       })
       const { events } = await runAll(s)
       expect(ofType(events, 'method')[0]!.scalars.lambdaMax).toBeGreaterThan(-Infinity)
-      expect(s.pt!.decisionsDone).toBe(s.pt!.decisions)
+      expect(ptOf(s).decisionsDone).toBe(ptOf(s).decisions)
       const g = parseGenotype(s.finalGenotypeText())
       if (g.kind !== 'darts') throw new Error('expected a DARTS genotype')
       for (const node of g.normal.nodes) expect(node).toHaveLength(2)

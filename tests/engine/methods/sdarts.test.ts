@@ -11,7 +11,7 @@ import {
   epsilonAt,
   randomPerturbation,
   withPerturbation,
-} from '../../../src/engine/methods/perturbation'
+} from '../../../src/engine/methods/perturbations/sdarts'
 import type { MethodContext } from '../../../src/engine/methods/types'
 import type { DartsMixing } from '../../../src/engine/types'
 import { disposeSearch, TINY, tinySearch } from '../search/helpers'

@@ -5,9 +5,11 @@ import { PRESETS, type SearchConfig } from '../../../src/core/config/search'
 import { Rng } from '../../../src/core/rng'
 import { makeSet, type DatasetInfo } from '../../../src/engine/data/types'
 import { searchDataFromSplit } from '../../../src/engine/search/data'
-import type { Searcher } from '../../../src/engine/search/searcher'
+import { Searcher } from '../../../src/engine/search/searcher'
 import type { RunEventBody } from '../../../src/core/events'
-import { buildSearch, disposeSearch } from '../../../src/engine/search/session'
+import { buildSearchParts } from '../../../src/engine/methods/registry'
+import type { SearchPlugin } from '../../../src/engine/search/plugin'
+import { buildSearch, disposeSearch, initState } from '../../../src/engine/search/session'
 
 export const TINY: SearchConfig = {
   ...PRESETS.find((p) => p.name === 'darts-1st-quick')!.config,
@@ -48,7 +50,8 @@ export function syntheticSet(count: number, seed: number) {
   return { images, labels }
 }
 
-export function tinySearch(config: SearchConfig = TINY, count = 48): Searcher {
+/** `extra`: plugins attached after the registry's (as a new method's would be). */
+export function tinySearch(config: SearchConfig = TINY, count = 48, extra: readonly SearchPlugin[] = []): Searcher {
   const train = syntheticSet(count, 1)
   const val = syntheticSet(count, 2)
   const { data } = searchDataFromSplit(
@@ -57,7 +60,10 @@ export function tinySearch(config: SearchConfig = TINY, count = 48): Searcher {
     makeSet('search-train', train.images, train.labels, INFO.shape),
     makeSet('search-val', val.images, val.labels, INFO.shape),
   )
-  return buildSearch(config, data, INFO.numClasses)
+  if (!extra.length) return buildSearch(config, data, INFO.numClasses)
+  const { method, plugins } = buildSearchParts(config, data.shape, INFO.numClasses, data.train.batchesPerEpoch)
+  const rng = new Rng(config.seed)
+  return new Searcher(config, method, initState(method, rng), data, rng.fork().getState(), [...plugins, ...extra])
 }
 
 export { disposeSearch }

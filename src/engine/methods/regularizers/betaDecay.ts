@@ -5,6 +5,9 @@
  * method with softmax-normalized rows (DARTS, PC-DARTS, HDARTS levels) gets it through `withBetaDecay`.
  */
 import * as tf from '@tensorflow/tfjs-core'
+import type { SearchConfig } from '../../../core/config/search'
+import type { SearchPlugin } from '../../search/plugin'
+import { overrideMethod } from '../override'
 import type { ArchParamSpec, MethodContext, MethodState, RegTerm, SearchMethod } from '../types'
 
 /** λ_t = lambdaMax·epoch/epochs, linear from 0 (the code's `50·epoch/100`). */
@@ -59,12 +62,11 @@ export function withBetaDecay<M>(
     const base = method.epochState?.(arch, ctx) ?? { scalars: {}, matrices: {} }
     return { scalars: { ...base.scalars, betaLambda: lambda(ctx) }, matrices: base.matrices }
   }
-  return new Proxy(method, {
-    get(target, prop) {
-      if (prop === 'archRegularizer') return archRegularizer
-      if (prop === 'epochState') return epochState
-      const v: unknown = Reflect.get(target, prop, target)
-      return typeof v === 'function' ? (v as (...args: unknown[]) => unknown).bind(target) : v
-    },
-  })
+  return overrideMethod(method, { archRegularizer, epochState })
+}
+
+/** β-decay as a search plugin (regularization.betaDecay.lambdaMax > 0), else null. */
+export function betaDecayPlugin(config: SearchConfig): SearchPlugin | null {
+  const { lambdaMax } = config.regularization.betaDecay
+  return lambdaMax > 0 ? { name: 'beta-decay', wrapMethod: (m) => withBetaDecay(m, lambdaMax) } : null
 }

@@ -9,9 +9,11 @@
  * only the α it softmaxes. Random numbers come from `ctx.rng`, the searcher's checkpointed stream.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import type { SearchConfig } from '../../core/config/search'
-import type { Rng } from '../../core/rng'
-import type { MethodContext, MethodState, SearchMethod } from './types'
+import type { SearchConfig } from '../../../core/config/search'
+import type { Rng } from '../../../core/rng'
+import type { SearchPlugin } from '../../search/plugin'
+import { overrideMethod } from '../override'
+import type { MethodContext, MethodState, SearchMethod } from '../types'
 
 export type PerturbationConfig = SearchConfig['perturbation']
 
@@ -86,23 +88,6 @@ export function adversarialPerturbation(
   return cur
 }
 
-/**
- * A method with some members replaced. Every other member is the base's, bound to it, so members
- * added to SearchMethod later (and private state of the base class) keep working through the wrapper.
- */
-export function overrideMethod<M>(base: SearchMethod<M>, overrides: Partial<SearchMethod<M>>): SearchMethod<M> {
-  return new Proxy(base, {
-    get(target, key) {
-      if (Object.prototype.hasOwnProperty.call(overrides, key)) return (overrides as Record<PropertyKey, unknown>)[key]
-      const v = Reflect.get(target, key) as unknown
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v
-    },
-    has(target, key) {
-      return key in overrides || key in target
-    },
-  })
-}
-
 /** The simplex matrices of a mixing, in SIMPLEX_KEYS order; throws when it has none. */
 export function simplexFields(m: unknown): { keys: string[]; mats: tf.Tensor2D[] } {
   const rec = m as Record<string, unknown>
@@ -141,4 +126,10 @@ export function withPerturbation<M>(base: SearchMethod<M>, p: PerturbationConfig
     return { scalars: { ...inner.scalars, epsilon: epsilonAt(p, ctx.epoch, ctx.epochs) }, matrices: inner.matrices }
   }
   return overrideMethod(base, { weightMixing, epochState })
+}
+
+/** SDARTS-RS/ADV as a search plugin (perturbation.kind ≠ 'none'), else null. */
+export function sdartsPlugin(config: SearchConfig): SearchPlugin | null {
+  const p = config.perturbation
+  return p.kind === 'none' ? null : { name: 'sdarts', wrapMethod: (m) => withPerturbation(m, p) }
 }

@@ -5,15 +5,20 @@
  * op set has no `none` (FAIRDARTS_PRIMITIVES): the supernet must be built with those ops.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import type { SearchConfig } from '../../core/config/search'
-import { deriveFairDarts, deriveNb201 } from '../../core/genotype/derive'
-import { type CellGenotype, countOp, type DartsGenotype } from '../../core/genotype/model'
-import { concatRepr, toNb201String } from '../../core/genotype/serialize'
-import { argmax, sigmoidRows } from '../../core/metrics/math'
-import { NB201_OPS } from '../../core/searchSpaces'
-import type { DartsMixing, Supernet } from '../types'
+import type { SearchConfig } from '../../../core/config/search'
+import { deriveFairDarts, deriveNb201 } from '../../../core/genotype/derive'
+import { type CellGenotype, countOp, type DartsGenotype } from '../../../core/genotype/model'
+import { concatRepr, toNb201String } from '../../../core/genotype/serialize'
+import { argmax, sigmoidRows } from '../../../core/metrics/math'
+import { NB201_OPS } from '../../../core/searchSpaces'
+import type { DartsMixing, Supernet } from '../../types'
 import { dartsArchSpecs } from './darts'
-import type { ArchParamSpec, Derived, MethodContext, RegTerm, SearchMethod } from './types'
+import type { ArchParamSpec, Derived, MethodContext, RegTerm, SearchMethod } from '../types'
+import { FAIRDARTS_PRIMITIVES } from '../../../core/searchSpaces'
+import { createSupernet } from '../../supernet/index'
+import { createNb201Supernet } from '../../supernet/nb201'
+import { supernetConfigOf } from '../supernetConfig'
+import type { MethodEntry } from '../types'
 
 export type ZeroOneKind = SearchConfig['regularization']['zeroOne']['kind']
 
@@ -136,4 +141,28 @@ export class FairNb201Method implements SearchMethod<DartsMixing> {
   alphaSnapshot(arch: readonly number[][][]): { ops: string[]; normal: number[][]; reduce: number[][] } {
     return { ops: [...this.net.config.ops], normal: sigmoidRows(arch[0]!), reduce: [] }
   }
+}
+
+export const fairDartsEntry: MethodEntry = {
+  space: 'darts',
+  parametrization: 'sigmoid',
+  label: 'FairDARTS',
+  build: (config, shape, numClasses) => ({
+    method: new FairDartsMethod(
+      createSupernet(supernetConfigOf(config, shape, numClasses, FAIRDARTS_PRIMITIVES)),
+      config,
+    ) as SearchMethod,
+  }),
+}
+
+export const fairNb201Entry: MethodEntry = {
+  space: 'nb201',
+  parametrization: 'sigmoid',
+  label: 'FairDARTS on NAS-Bench-201',
+  build: (config, shape, numClasses) => ({
+    method: new FairNb201Method(
+      createNb201Supernet(supernetConfigOf(config, shape, numClasses, FAIR_NB201_OPS)),
+      config,
+    ) as SearchMethod,
+  }),
 }

@@ -6,13 +6,17 @@
  * the NB201 supernet reads `normal` only.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import type { SearchConfig } from '../../core/config/search'
-import { deriveNb201 } from '../../core/genotype/derive'
-import { countOp } from '../../core/genotype/model'
-import { toNb201String } from '../../core/genotype/serialize'
-import { softmaxRows } from '../../core/metrics/math'
-import type { DartsMixing, Supernet } from '../types'
-import type { ArchParamSpec, Derived, MethodContext, RegTerm, SearchMethod } from './types'
+import type { SearchConfig } from '../../../core/config/search'
+import { deriveNb201 } from '../../../core/genotype/derive'
+import { countOp } from '../../../core/genotype/model'
+import { toNb201String } from '../../../core/genotype/serialize'
+import { softmaxRows } from '../../../core/metrics/math'
+import type { DartsMixing, Supernet } from '../../types'
+import type { ArchParamSpec, Derived, MethodContext, RegTerm, SearchMethod } from '../types'
+import { NB201_OPS } from '../../../core/searchSpaces'
+import { createNb201Supernet } from '../../supernet/nb201'
+import { supernetConfigOf } from '../supernetConfig'
+import type { MethodEntry } from '../types'
 
 export class Nb201Method implements SearchMethod<DartsMixing> {
   readonly archSpecs: readonly ArchParamSpec[]
@@ -44,4 +48,13 @@ export class Nb201Method implements SearchMethod<DartsMixing> {
   alphaSnapshot(arch: readonly number[][][]): { ops: string[]; normal: number[][]; reduce: number[][] } {
     return { ops: [...this.net.config.ops], normal: softmaxRows(arch[0]!), reduce: [] }
   }
+}
+
+export const nb201Entry: MethodEntry = {
+  space: 'nb201',
+  parametrization: 'softmax',
+  label: 'DARTS on NAS-Bench-201',
+  build: (config, shape, numClasses) => ({
+    method: new Nb201Method(createNb201Supernet(supernetConfigOf(config, shape, numClasses, NB201_OPS)), config) as SearchMethod,
+  }),
 }

@@ -1,7 +1,7 @@
 /**
  * DARTS-PT perturbation-based selection (METHODS.md §3.4; `darts-pt/sota/cnn/projection.py`,
- * `model_search_darts_proj.py`, `nasbench201/projection.py`), run by the searcher after the supernet
- * epochs, for any method whose mixing holds `normal`/`reduce` matrices: softmax, partial-channel and
+ * `model_search_darts_proj.py`, `nasbench201/projection.py`), a search plugin whose extra epochs run
+ * after the supernet epochs, for any method whose mixing holds `normal`/`reduce` matrices: softmax, partial-channel and
  * sigmoid in the DARTS space, and NAS-Bench-201 (one cell type, read from `normal`; no topology phase,
  * every edge stays, as its code does).
  *
@@ -21,20 +21,21 @@
  * batches of the in-order validation half (all when null). Ties in accuracy, common with few batches,
  * go to the higher (operation) or lower (topology) loss; full ties as in the code.
  *
- * The tuning steps count as extra epochs (the run has epochs + ceil(tuning length) epochs), and the
- * decision order, the projection and the log are in the snapshot, so a resume anywhere in the phase
- * continues exactly.
+ * The tuning steps are the plugin's extra epochs (the run has epochs + ceil(tuning length) epochs), and
+ * the decision order, the projection and the log are its checkpoint state, so a resume anywhere in the
+ * phase continues exactly.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import type { SearchConfig } from '../../core/config/search'
-import { deriveDarts, deriveNb201 } from '../../core/genotype/derive'
-import { countOp } from '../../core/genotype/model'
-import { toDartsText, toNb201String } from '../../core/genotype/serialize'
-import { overrideMethod } from '../methods/perturbation'
-import type { Derived, MethodContext, MethodState, SearchMethod } from '../methods/types'
-import type { Supernet } from '../types'
-import { countCorrect, crossEntropy } from './loss'
-import type { Searcher } from './searcher'
+import type { SearchConfig } from '../../../core/config/search'
+import { deriveDarts, deriveNb201 } from '../../../core/genotype/derive'
+import { countOp } from '../../../core/genotype/model'
+import { toDartsText, toNb201String } from '../../../core/genotype/serialize'
+import { countCorrect, crossEntropy } from '../../search/loss'
+import type { ExtraEpochs, SearcherView, SearchPlugin } from '../../search/plugin'
+import type { RawBatch } from '../../search/data'
+import type { Supernet } from '../../types'
+import { overrideMethod } from '../override'
+import type { Derived, MethodContext, MethodState, SearchMethod } from '../types'
 
 export const CELL_TYPES = ['normal', 'reduce'] as const
 export type CellType = (typeof CELL_TYPES)[number]
@@ -100,7 +101,9 @@ export class Projection {
   }
 }
 
-export class PtSelection {
+export class PtSelection implements SearchPlugin {
+  readonly name = 'pt'
+  readonly stateKey = 'pt'
   readonly projection: Projection
   /** The cell types decided: both in the DARTS space, `normal` only on NAS-Bench-201. */
   readonly cells: readonly CellType[]
@@ -120,6 +123,8 @@ export class PtSelection {
   log: LogRow[] = []
   /** Seconds spent deciding in this process (the searcher keeps them out of its step-time average). */
   decisionSeconds = 0
+  /** The tuning phase, as the searcher runs it. */
+  readonly extraEpochs: ExtraEpochs
 
   constructor(
     readonly config: SearchConfig,
@@ -134,6 +139,17 @@ export class PtSelection {
     this.stepsPerEpoch = stepsPerEpoch
     this.tuneSteps = Math.max(1, Math.round((config.pt.interval * (this.decisions - 1) + 1) * stepsPerEpoch))
     this.epochs = Math.ceil(this.tuneSteps / stepsPerEpoch)
+    const seconds = () => this.decisionSeconds
+    this.extraEpochs = {
+      epochs: this.epochs,
+      stepsInEpoch: (i) => this.stepsInEpoch(i),
+      lr: (i) => this.lr(i),
+      beforeStep: (s, i, step) => this.decideBefore(s, i * this.stepsPerEpoch + step),
+      remainingCost: (valBatches) => this.remainingCost(valBatches),
+      get overheadSeconds() {
+        return seconds()
+      },
+    }
   }
 
   /** Tuning step before which decision k is made. */
@@ -156,7 +172,7 @@ export class PtSelection {
   }
 
   /** The method with the projection on top; the searcher runs this one from the start (a no-op until the first decision). */
-  wrap<M>(base: SearchMethod<M>): SearchMethod<M> {
+  wrapMethod<M>(base: SearchMethod<M>): SearchMethod<M> {
     const proj = this.projection
     const ops = base.net.config.ops
     const snapshot = (arch: readonly number[][][]) => {
@@ -204,7 +220,7 @@ export class PtSelection {
   }
 
   /** Before tuning step t of the phase: starts it, makes the decisions due. False once the tuning is done. */
-  beforeStep(s: Searcher, t: number): boolean {
+  decideBefore(s: SearcherView, t: number): boolean {
     if (t >= this.tuneSteps) return false
     if (!this.started) this.start(s)
     while (this.decisionsDone < this.decisions && this.decisionStep(this.decisionsDone) <= t) {
@@ -228,9 +244,9 @@ export class PtSelection {
     return evals * batches * 0.1
   }
 
-  private start(s: Searcher): void {
+  private start(s: SearcherView): void {
     // `model.reset_optimizer(lr/10, …)`: a fresh SGD, so no momentum carries over.
-    s.sgd.dispose()
+    s.resetWeightOptimizer()
     const edges = this.projection.edges
     for (const cell of this.cells)
       this.order[cell] = {
@@ -240,7 +256,7 @@ export class PtSelection {
     this.started = true
   }
 
-  private decide(s: Searcher, k: number): void {
+  private decide(s: SearcherView, k: number): void {
     const edges = this.projection.edges
     const batches = this.readBatches(s)
     this.cells.forEach((cell, c) => {
@@ -249,7 +265,7 @@ export class PtSelection {
     })
   }
 
-  private decideOp(s: Searcher, batches: EvalBatches, k: number, c: number, cell: CellType, e: number): void {
+  private decideOp(s: SearcherView, batches: EvalBatches, k: number, c: number, cell: CellType, e: number): void {
     const ops = this.projection.ops
     let best: { o: number; acc: number; loss: number } | null = null
     tf.tidy(() => {
@@ -266,7 +282,7 @@ export class PtSelection {
     this.log.push([k, c, 0, e, chosen.o, chosen.acc, chosen.loss])
   }
 
-  private decideNode(s: Searcher, batches: EvalBatches, k: number, c: number, cell: CellType, node: number): void {
+  private decideNode(s: SearcherView, batches: EvalBatches, k: number, c: number, cell: CellType, node: number): void {
     let eids = Array.from({ length: node + 2 }, (_, j) => nodeStart(node) + j)
     const dropped: LogRow[] = []
     tf.tidy(() => {
@@ -293,7 +309,7 @@ export class PtSelection {
   }
 
   /** The first `evalBatches` validation batches, read once per decision (null: stream the whole split each time). */
-  private readBatches(s: Searcher): EvalBatches {
+  private readBatches(s: SearcherView): EvalBatches {
     const max = this.config.pt.evalBatches
     if (max === null) return null
     const out: Raw[] = []
@@ -302,7 +318,7 @@ export class PtSelection {
   }
 
   /** Supernet accuracy and loss under `mixing`, train-mode BN, running statistics untouched. */
-  private measure(s: Searcher, batches: EvalBatches, mixing: unknown): { acc: number; loss: number } {
+  private measure(s: SearcherView, batches: EvalBatches, mixing: unknown): { acc: number; loss: number } {
     const [H, W, C] = s.data.shape
     let [loss, correct, seen] = [0, 0, 0]
     const one = (b: Raw) => {
@@ -331,7 +347,8 @@ export class PtSelection {
     }
   }
 
-  setState(state: PtState | null): void {
+  setState(saved: unknown): void {
+    const state = saved as PtState | null
     const fresh = new Projection(this.projection.edges, this.projection.ops)
     this.started = state?.started ?? false
     this.decisionsDone = state?.decisionsDone ?? 0
@@ -341,7 +358,7 @@ export class PtSelection {
   }
 }
 
-type Raw = { x: Float32Array; y: Int32Array; size: number }
+type Raw = RawBatch
 type EvalBatches = Raw[] | null
 
 /** `mixing` with one cell type's matrix multiplied by a 0/1 mask. */

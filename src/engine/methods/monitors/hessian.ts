@@ -1,6 +1,5 @@
 /**
- * R-DARTS (METHODS.md §3.5): λ_max of ∇²_arch L_val, early stopping on it and DARTS-ADA, composed onto
- * any method's search.
+ * R-DARTS (METHODS.md §3.5): λ_max of ∇²_arch L_val, the quantity its monitor (rdarts.ts) watches.
  *
  * λ_max follows the TF.js recommendation of §3.5: double backprop through the supernet is not available,
  * so Hessian-vector products are central differences of ∇_arch L_val (alphaGrads),
@@ -16,11 +15,9 @@
  * statistics, so enabling `hessian.every` leaves the search itself unchanged (until a stop or a rollback).
  */
 import * as tf from '@tensorflow/tfjs-core'
-import { Rng } from '../../core/rng'
-import { alphaGrads, type Batch } from './architect'
-import { EvLocalAvg, type EvLocalAvgState } from './earlyStop'
-import type { Searcher } from './searcher'
-import { restoreSnapshot, type Snapshot, takeSnapshot } from './snapshot'
+import { Rng } from '../../../core/rng'
+import { alphaGrads, type Batch } from '../../search/architect'
+import type { SearcherView } from '../../search/plugin'
 
 /** A symmetric linear operator on flat vectors: v ↦ Hv. */
 export type Hvp = (v: Float64Array) => Float64Array
@@ -199,7 +196,13 @@ export function dominantEigenvalue(hvp: Hvp, n: number, method: 'power' | 'full'
 }
 
 /** λ_max of ∇²_arch L on batch b at the searcher's current weights and α (without any weight-decay term). */
-export function archHessianLambda(s: Searcher, b: Batch, method: 'power' | 'full', iterations: number, seed = 1): LambdaMax {
+export function archHessianLambda(
+  s: Pick<SearcherView, 'ctx' | 'method' | 'state'>,
+  b: Batch,
+  method: 'power' | 'full',
+  iterations: number,
+  seed = 1,
+): LambdaMax {
   const ctx = s.ctx('eval')
   const grad = (arch: tf.Tensor[]): tf.Tensor[] => {
     const r = alphaGrads(s.method, s.state.weights, arch as tf.Tensor2D[], b, ctx, false)
@@ -208,173 +211,4 @@ export function archHessianLambda(s: Searcher, b: Batch, method: 'power' | 'full
   }
   const n = s.state.arch.reduce((k, a) => k + a.size, 0)
   return dominantEigenvalue(finiteDifferenceHvp(grad, s.state.arch), n, method, iterations, seed)
-}
-
-export interface EarlyStopResult {
-  /** The epoch at which the rule fired. */
-  readonly epoch: number
-  /** The epoch whose genotype the run returns. */
-  readonly stopEpoch: number
-  readonly genotype: string
-  readonly valAcc: number
-}
-
-export interface RDartsState {
-  readonly tracker: EvLocalAvgState
-  /** The weight step's weight decay in force (DARTS-ADA raises it). */
-  readonly weightDecay: number
-  readonly adaIterations: number
-  readonly stopped: EarlyStopResult | null
-}
-
-/**
- * λ_max every `hessian.every` epochs and at the last one (an epoch hook: scalar `lambdaMax`), the
- * EVLocalAvg rule (`esTriggered`, `esStopEpoch`), and after the epoch either the early stop (the run
- * ends with the genotype logged at the stop epoch) or, with `hessian.ada`, DARTS-ADA: back to the state
- * at the end of the stop epoch, weight decay × adaFactor (capped at maxWeightDecay), and on. Once the
- * weight decay is at the cap, triggers are recorded but ignored (R-DARTS's final iteration).
- */
-export class RDartsMonitor {
-  readonly tracker: EvLocalAvg
-  weightDecay: number
-  adaIterations = 0
-  stopped: EarlyStopResult | null = null
-  /** ADA: the full state at the end of recent record epochs, by epoch (also written into checkpoints). */
-  rollbacks = new Map<number, Snapshot>()
-  /** Stop epoch of a trigger at the epoch that just ended, acted on by afterEpoch. */
-  private pending: { epoch: number; stopEpoch: number } | null = null
-  private batch: { x: Float32Array; y: Int32Array; size: number } | null = null
-
-  constructor(private readonly s: Searcher) {
-    const h = s.config.hessian
-    this.tracker = new EvLocalAvg({ window: h.window, every: h.every, epochs: s.config.epochs })
-    this.weightDecay = s.config.weightDecay
-    s.epochHooks.push(() => this.epochEnd())
-  }
-
-  private get h() {
-    return this.s.config.hessian
-  }
-
-  private get watching(): boolean {
-    return this.h.earlyStop || this.h.ada
-  }
-
-  /** ADA has reached maxWeightDecay: no further rollbacks. */
-  get finalIteration(): boolean {
-    return this.weightDecay >= this.h.maxWeightDecay * (1 - 1e-9)
-  }
-
-  isRecordEpoch(epoch: number): boolean {
-    return epoch < this.s.config.epochs && (epoch % this.h.every === 0 || epoch === this.s.config.epochs - 1)
-  }
-
-  /** The fixed batch: `valEval`'s first batch, read once (the split is in index order, so it never changes). */
-  fixedBatch(): { x: Float32Array; y: Int32Array; size: number } {
-    if (!this.batch) {
-      const src = this.s.data.valEval
-      const first = src.next()
-      if (!first) throw new Error('the validation split has no batch for the Hessian')
-      this.batch = { x: Float32Array.from(first.x), y: Int32Array.from(first.y), size: first.size }
-      while (src.next()); // back to the start, for the next evaluation
-    }
-    return this.batch
-  }
-
-  /** λ_max of ∇²_arch L_val + archWeightDecay on the fixed batch. Replaceable in tests. */
-  computeLambda(): LambdaMax {
-    const b = this.fixedBatch()
-    const [H, W, C] = this.s.data.shape
-    const batch: Batch = { x: tf.tensor4d(b.x, [b.size, H, W, C]), y: tf.tensor1d(b.y, 'int32') }
-    try {
-      // Seeded by the epoch, not the run's stream: the search does not change when λ_max is on.
-      const r = archHessianLambda(this.s, batch, this.h.method, this.h.iterations, this.s.config.seed + this.s.position.epoch)
-      return { ...r, value: r.value + this.s.config.archWeightDecay }
-    } finally {
-      tf.dispose([batch.x, batch.y])
-    }
-  }
-
-  /** The epoch hook (inside endEpoch, after the evaluation and the genotype). */
-  epochEnd(): Record<string, number> {
-    const { epoch } = this.s.position
-    if (!this.isRecordEpoch(epoch)) return {}
-    const lambda = this.computeLambda()
-    const out: Record<string, number> = { lambdaMax: lambda.value, lambdaHvps: lambda.hvps }
-    if (lambda.asymmetry !== undefined) out.lambdaAsymmetry = lambda.asymmetry
-    this.tracker.update(epoch, lambda.value, this.s.derive().text, this.s.lastValAcc)
-    if (this.watching && epoch !== this.s.config.epochs - 1) {
-      const d = this.tracker.decide(epoch, this.h)
-      out.esTriggered = d.stop ? 1 : 0
-      if (d.stop && d.stopEpoch !== undefined) {
-        out.esStopEpoch = d.stopEpoch
-        if (!(this.h.ada && this.finalIteration)) this.pending = { epoch, stopEpoch: d.stopEpoch }
-      }
-      if (this.h.ada) out.weightDecay = this.pending ? this.nextWeightDecay() : this.weightDecay
-    }
-    return out
-  }
-
-  /** After the epoch's events, before its checkpoint: act on a trigger, or keep this epoch's rollback state. */
-  afterEpoch(): void {
-    const ended = this.s.position.epoch - 1
-    const trigger = this.pending
-    this.pending = null
-    if (trigger && this.h.ada) return this.rollback(trigger.stopEpoch)
-    if (trigger) {
-      const genotype = this.tracker.genotypes[trigger.stopEpoch]
-      if (genotype === undefined) throw new Error(`no genotype was recorded at the stop epoch ${trigger.stopEpoch}`)
-      this.stopped = { ...trigger, genotype, valAcc: this.tracker.valAccs[trigger.stopEpoch] ?? NaN }
-      return
-    }
-    if (this.h.ada && !this.finalIteration && this.isRecordEpoch(ended) && ended >= this.h.startEpoch) {
-      this.rollbacks.set(ended, takeSnapshot(this.s, { nested: true }))
-      // A stop epoch lies at most every·(⌊window/2⌋ + delta) epochs back.
-      const horizon = ended - this.h.every * (Math.floor(this.h.window / 2) + this.h.delta)
-      for (const e of [...this.rollbacks.keys()]) if (e < horizon) this.rollbacks.delete(e)
-    }
-  }
-
-  private rollback(stopEpoch: number): void {
-    const snap = this.rollbacks.get(stopEpoch)
-    if (!snap) throw new Error(`DARTS-ADA has no saved state for epoch ${stopEpoch}`)
-    const keep = [...this.rollbacks].filter(([e]) => e <= stopEpoch)
-    const weightDecay = this.nextWeightDecay()
-    const iterations = this.adaIterations + 1
-    // Weights, α, optimizers, BN statistics, position, streams and this monitor's records as of stopEpoch.
-    restoreSnapshot(this.s, snap)
-    this.rollbacks = new Map(keep)
-    this.adaIterations = iterations
-    this.setWeightDecay(weightDecay)
-  }
-
-  /** weightDecay × adaFactor, capped (and snapped: 3e-4·10 is 0.0029999…) at maxWeightDecay. */
-  private nextWeightDecay(): number {
-    const next = this.weightDecay * this.h.adaFactor
-    return next >= this.h.maxWeightDecay * (1 - 1e-9) ? this.h.maxWeightDecay : next
-  }
-
-  private setWeightDecay(wd: number): void {
-    this.weightDecay = wd
-    this.s.setWeightDecay(wd)
-  }
-
-  getState(): RDartsState {
-    return {
-      tracker: this.tracker.getState(),
-      weightDecay: this.weightDecay,
-      adaIterations: this.adaIterations,
-      stopped: this.stopped,
-    }
-  }
-
-  /** Restores the state of a checkpoint (null: a fresh start), with its rollback states when it has them. */
-  setState(state: RDartsState | null, rollbacks?: ReadonlyMap<number, Snapshot>): void {
-    this.tracker.setState(state?.tracker ?? new EvLocalAvg(this.tracker.opts).getState())
-    this.adaIterations = state?.adaIterations ?? 0
-    this.stopped = state?.stopped ?? null
-    this.pending = null
-    if (rollbacks) this.rollbacks = new Map(rollbacks)
-    this.setWeightDecay(state?.weightDecay ?? this.s.config.weightDecay)
-  }
 }

@@ -6,14 +6,17 @@
  * = β̂_e (mixedOp.ts). Derivation ranks edges and ops by the same W (core `derivePcDarts`).
  */
 import * as tf from '@tensorflow/tfjs-core'
-import type { SearchConfig } from '../../core/config/search'
-import { derivePcDarts } from '../../core/genotype/derive'
-import { countOp } from '../../core/genotype/model'
-import { toDartsText } from '../../core/genotype/serialize'
-import { softmax, softmaxRows } from '../../core/metrics/math'
-import type { DartsMixing, Supernet } from '../types'
+import type { SearchConfig } from '../../../core/config/search'
+import { derivePcDarts } from '../../../core/genotype/derive'
+import { countOp } from '../../../core/genotype/model'
+import { toDartsText } from '../../../core/genotype/serialize'
+import { softmax, softmaxRows } from '../../../core/metrics/math'
+import type { DartsMixing, Supernet } from '../../types'
 import { dartsArchSpecs } from './darts'
-import type { ArchParamSpec, Derived, MethodContext, MethodState, RegTerm, SearchMethod } from './types'
+import type { ArchParamSpec, Derived, MethodContext, MethodState, RegTerm, SearchMethod } from '../types'
+import { createSupernet } from '../../supernet/index'
+import { supernetConfigOf } from '../supernetConfig'
+import type { MethodEntry } from '../types'
 
 /** softmax of β over each node's incoming edges (rows start..start+i+1 for node i), as an `[edges, 1]` column. */
 export function nodeSoftmax(betas: tf.Tensor2D, steps: number): tf.Tensor2D {
@@ -95,4 +98,13 @@ export class PcDartsMethod implements SearchMethod<DartsMixing> {
       ).map((v) => [v])
     return { scalars: {}, matrices: { edgeNormal: col(arch[2]!), edgeReduce: col(arch[3]!) } }
   }
+}
+
+export const pcDartsEntry: MethodEntry = {
+  space: 'darts',
+  parametrization: 'partial-channel',
+  label: 'PC-DARTS',
+  build: (config, shape, numClasses) => ({
+    method: new PcDartsMethod(createSupernet(supernetConfigOf(config, shape, numClasses)), config) as SearchMethod,
+  }),
 }

@@ -7,20 +7,22 @@
  * α row of both levels.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import type { SearchConfig } from '../../core/config/search'
-import { countSkipEdges, motifName } from '../../core/genotype/hdarts'
-import { deriveHdarts, type HCellAlphas } from '../../core/genotype/hdartsDerive'
-import { toHdartsText } from '../../core/genotype/hdartsText'
-import { softmaxRows } from '../../core/metrics/math'
-import { HDARTS_LEVEL0_OPS } from '../../core/searchSpaces'
+import type { SearchConfig } from '../../../core/config/search'
+import { countSkipEdges, motifName } from '../../../core/genotype/hdarts'
+import { deriveHdarts, type HCellAlphas } from '../../../core/genotype/hdartsDerive'
+import { toHdartsText } from '../../../core/genotype/hdartsText'
+import { softmaxRows } from '../../../core/metrics/math'
+import { HDARTS_LEVEL0_OPS } from '../../../core/searchSpaces'
 import {
   createHierarchicalSupernet,
   type HCellMixing,
   type HdartsMixing,
   type HierarchicalSupernet,
-} from '../supernet/hierarchical'
-import type { SupernetConfig } from '../types'
-import type { ArchParamSpec, Derived, MethodContext, MethodState, RegTerm, SearchMethod } from './types'
+} from '../../supernet/hierarchical'
+import type { SupernetConfig } from '../../types'
+import type { ArchParamSpec, Derived, MethodContext, MethodState, RegTerm, SearchMethod } from '../types'
+import { supernetConfigOf } from '../supernetConfig'
+import type { MethodEntry } from '../types'
 
 const CELL_TYPES = ['normal', 'reduce'] as const
 
@@ -106,4 +108,13 @@ export class HdartsMethod implements SearchMethod<HdartsMixing> {
       this.split(arch, which).motifs.forEach((m, k) => (matrices[`motifs.${k}.${which}`] = softmaxRows(m)))
     return { scalars: {}, matrices }
   }
+}
+
+export const hdartsEntry: MethodEntry = {
+  space: 'darts',
+  parametrization: 'hierarchical',
+  label: 'HDARTS',
+  build: (config, shape, numClasses) => ({
+    method: new HdartsMethod(createHdartsSupernet(supernetConfigOf(config, shape, numClasses), config), config) as SearchMethod,
+  }),
 }

@@ -5,8 +5,10 @@
  * Everything else (arch parameters, regularizer, perturbation, derivation) is the wrapped method's.
  */
 import type * as tf from '@tensorflow/tfjs-core'
-import type { SearchConfig } from '../../core/config/search'
-import type { MethodContext, MethodState, SearchMethod } from './types'
+import type { SearchConfig } from '../../../core/config/search'
+import type { SearchPlugin } from '../../search/plugin'
+import { overrideMethod } from '../override'
+import type { MethodContext, MethodState, SearchMethod } from '../types'
 
 export type AuxSkipSchedule = SearchConfig['regularization']['auxSkip']
 
@@ -50,20 +52,18 @@ export function auxSkipMethod<M extends WithAuxSkip>(method: SearchMethod<M>, sc
     const base = method.epochState?.(arch, ctx) ?? { scalars: {}, matrices: {} }
     return { scalars: { ...base.scalars, auxBeta: beta(ctx) }, matrices: base.matrices }
   }
-  return new Proxy(method, {
-    get(target, prop) {
-      if (prop === 'mixing') return mixing
-      // Absent stays absent: the searcher treats a missing weightMixing as plain mixing.
-      if (prop === 'weightMixing') return target.weightMixing ? weightMixing : undefined
-      if (prop === 'epochState') return epochState
-      const v: unknown = Reflect.get(target, prop, target)
-      return typeof v === 'function' ? (v as (...args: unknown[]) => unknown).bind(target) : v
-    },
-  })
+  // Absent stays absent: the searcher treats a missing weightMixing as plain mixing.
+  return overrideMethod(method, { mixing, epochState, ...(method.weightMixing ? { weightMixing } : {}) })
 }
 
 /** Wraps `method` with DARTS-'s auxiliary skip when `config.regularization.auxSkip.beta > 0`, else returns it. */
 export function withAuxSkip<M extends WithAuxSkip>(method: SearchMethod<M>, config: SearchConfig): SearchMethod<M> {
   const schedule = config.regularization.auxSkip
   return schedule.beta > 0 ? auxSkipMethod(method, schedule) : method
+}
+
+/** DARTS- as a search plugin (regularization.auxSkip.beta > 0), else null. */
+export function auxSkipPlugin(config: SearchConfig): SearchPlugin | null {
+  if (!(config.regularization.auxSkip.beta > 0)) return null
+  return { name: 'aux-skip', wrapMethod: (m) => withAuxSkip(m as SearchMethod<WithAuxSkip>, config) as SearchMethod }
 }

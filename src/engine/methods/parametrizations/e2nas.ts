@@ -8,9 +8,9 @@
  * as EENAS enters them with `.item()`.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import type { SearchConfig } from '../../core/config/search'
-import type { LatentMlp } from '../../core/e2nas/mlp'
-import { topSingularValues } from '../../core/e2nas/linalg'
+import type { SearchConfig } from '../../../core/config/search'
+import type { LatentMlp } from '../../../core/e2nas/mlp'
+import { topSingularValues } from '../../../core/e2nas/linalg'
 import {
   complementCell,
   etaAt,
@@ -18,15 +18,21 @@ import {
   genNormalLogNorm,
   histogramLogDensity,
   type GenNormal,
-} from '../../core/e2nas/novelty'
-import type { Nb201Vae } from '../../core/e2nas/vae'
-import { deriveNb201 } from '../../core/genotype/derive'
-import { countOp } from '../../core/genotype/model'
-import { toNb201String } from '../../core/genotype/serialize'
-import { softmaxRows } from '../../core/metrics/math'
-import { NB201_EDGES } from '../../core/searchSpaces'
-import type { DartsMixing, Supernet } from '../types'
-import type { ArchParamSpec, Derived, MethodContext, MethodState, RegTerm, SearchMethod } from './types'
+} from '../../../core/e2nas/novelty'
+import type { Nb201Vae } from '../../../core/e2nas/vae'
+import { deriveNb201 } from '../../../core/genotype/derive'
+import { countOp } from '../../../core/genotype/model'
+import { toNb201String } from '../../../core/genotype/serialize'
+import { softmaxRows } from '../../../core/metrics/math'
+import { NB201_EDGES } from '../../../core/searchSpaces'
+import type { DartsMixing, Supernet } from '../../types'
+import type { ArchParamSpec, Derived, MethodContext, MethodState, RegTerm, SearchMethod } from '../types'
+import { NB201_OPS } from '../../../core/searchSpaces'
+import { loadNb201Vae } from '../../e2nas/resources'
+import type { SearchPlugin } from '../../search/plugin'
+import { createNb201Supernet } from '../../supernet/nb201'
+import { supernetConfigOf } from '../supernetConfig'
+import type { MethodEntry } from '../types'
 
 export interface LatentModels {
   readonly vae: Nb201Vae
@@ -221,4 +227,30 @@ function logGenNormal(z: tf.Tensor2D, fits: readonly GenNormal[]): tf.Scalar {
     const u = tf.div(tf.abs(tf.sub(v, mu)), alpha)
     return tf.sub(norm, tf.sum(tf.pow(u, beta))) as tf.Scalar
   })
+}
+
+/**
+ * What E2NAS adds to the loop: the archive records the architecture after each α update, the weight
+ * step logs L(previous) and L(complement), and the archive is checkpointed (as `method`, format 3's key).
+ */
+export function e2nasPlugin(method: E2nasMethod): SearchPlugin {
+  return {
+    name: 'e2nas',
+    stateKey: 'method',
+    afterArchStep: (s, ctx) => method.afterArchStep(s.state.arch, ctx),
+    afterWeightStep: (s, ctx, lossAt) => method.weightStepExtras(s.state.arch, ctx, lossAt),
+    getState: () => method.getState(),
+    setState: (state) => method.setState(state),
+  }
+}
+
+export const e2nasEntry: MethodEntry = {
+  space: 'nb201',
+  parametrization: 'latent',
+  label: 'E2NAS',
+  build: (config, shape, numClasses) => {
+    const net = createNb201Supernet(supernetConfigOf(config, shape, numClasses, NB201_OPS))
+    const method = new E2nasMethod(net, config, loadNb201Vae())
+    return { method: method as SearchMethod, plugins: [e2nasPlugin(method)] }
+  },
 }

@@ -4,13 +4,16 @@
  * methods extend (β-DARTS adds a regularizer, SDARTS a perturbation, DARTS- an auxiliary skip).
  */
 import * as tf from '@tensorflow/tfjs-core'
-import type { SearchConfig } from '../../core/config/search'
-import { deriveDarts } from '../../core/genotype/derive'
-import { countOp } from '../../core/genotype/model'
-import { toDartsText } from '../../core/genotype/serialize'
-import { softmaxRows } from '../../core/metrics/math'
-import type { DartsMixing, Supernet } from '../types'
-import type { ArchParamSpec, Derived, MethodContext, RegTerm, SearchMethod } from './types'
+import type { SearchConfig } from '../../../core/config/search'
+import { deriveDarts } from '../../../core/genotype/derive'
+import { countOp } from '../../../core/genotype/model'
+import { toDartsText } from '../../../core/genotype/serialize'
+import { softmaxRows } from '../../../core/metrics/math'
+import type { DartsMixing, Supernet } from '../../types'
+import type { ArchParamSpec, Derived, MethodContext, RegTerm, SearchMethod } from '../types'
+import { createSupernet } from '../../supernet/index'
+import { supernetConfigOf } from '../supernetConfig'
+import type { MethodEntry } from '../types'
 
 /** `alphasNormal`, `alphasReduce`: `[edges, ops]` each. */
 export function dartsArchSpecs(edges: number, numOps: number, config: SearchConfig): ArchParamSpec[] {
@@ -52,4 +55,13 @@ export class DartsMethod implements SearchMethod<DartsMixing> {
   alphaSnapshot(arch: readonly number[][][]): { ops: string[]; normal: number[][]; reduce: number[][] } {
     return { ops: [...this.net.config.ops], normal: softmaxRows(arch[0]!), reduce: softmaxRows(arch[1]!) }
   }
+}
+
+export const dartsEntry: MethodEntry = {
+  space: 'darts',
+  parametrization: 'softmax',
+  label: 'DARTS',
+  build: (config, shape, numClasses) => ({
+    method: new DartsMethod(createSupernet(supernetConfigOf(config, shape, numClasses)), config) as SearchMethod,
+  }),
 }

@@ -6,7 +6,7 @@
  * JS, then a tensor), so a resumed run draws the same gates.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import type { Rng } from '../../core/rng'
+import type { Rng } from '../../../core/rng'
 
 /** The stretch interval (a, b) of the hard-concrete distribution; a < 0 < 1 < b (PR-DARTS: −0.1, 1.1). */
 export interface Stretch {

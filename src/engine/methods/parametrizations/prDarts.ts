@@ -9,15 +9,18 @@
  * PR-DARTS's column indices 1, 2:6, 6:8.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import type { SearchConfig } from '../../core/config/search'
-import { derivePrDarts } from '../../core/genotype/derive'
-import { countOp } from '../../core/genotype/model'
-import { toDartsText } from '../../core/genotype/serialize'
-import { softmaxRows } from '../../core/metrics/math'
-import type { DartsMixing, Supernet } from '../types'
+import type { SearchConfig } from '../../../core/config/search'
+import { derivePrDarts } from '../../../core/genotype/derive'
+import { countOp } from '../../../core/genotype/model'
+import { toDartsText } from '../../../core/genotype/serialize'
+import { softmaxRows } from '../../../core/metrics/math'
+import type { DartsMixing, Supernet } from '../../types'
 import { dartsArchSpecs } from './darts'
 import { type GateSample, gateProbability, gateProbabilityRows, hardMixing, sampleGates, type Stretch, topKMask } from './gates'
-import type { ArchParamSpec, Derived, MethodContext, MethodState, RegTerm, SearchMethod } from './types'
+import type { ArchParamSpec, Derived, MethodContext, MethodState, RegTerm, SearchMethod } from '../types'
+import { createSupernet } from '../../supernet/index'
+import { supernetConfigOf } from '../supernetConfig'
+import type { MethodEntry } from '../types'
 
 /** Columns of each regularizer group and the rows of the chain edges, for one op list and cell size. */
 export interface PrDartsLayout {
@@ -211,4 +214,13 @@ export class PrDartsMethod implements SearchMethod<DartsMixing> {
     // P(g>0) is increasing in α, so its top-k is α's (first column on ties).
     return tf.tensor2d(topKMask(alpha.dataSync(), rows, cols, this.config.gates.k), [rows, cols])
   }
+}
+
+export const prDartsEntry: MethodEntry = {
+  space: 'darts',
+  parametrization: 'hard-concrete',
+  label: 'PR-DARTS',
+  build: (config, shape, numClasses) => ({
+    method: new PrDartsMethod(createSupernet(supernetConfigOf(config, shape, numClasses)), config) as SearchMethod,
+  }),
 }
