@@ -37,7 +37,7 @@ const TF = '@tensorflow/*'
 
 /** Packages per layer. `node:*` means Node built-ins; `@scope/*` any package of that scope. */
 export const ALLOWED_PACKAGES = {
-  core: ['zod', 'jstat'],
+  core: ['zod', 'jstat', '@hpcc-js/wasm-graphviz'],
   shared: ['zod'],
   engine: [NODE, TF, 'zod'],
   worker: [NODE, TF, 'zod'],

@@ -112,7 +112,9 @@ describe('export.bundle', () => {
 
   it('unknown run → 404; over the size limit → 400 naming the CLI', async () => {
     expect((await failure('export.bundle', { ids: ['nope'] })).code).toBe('not-found')
-    expect(() => exportBundleOp(store, { ids }, 1000)).toThrow(/over the app's 0 MiB limit; write it with: hdarts export --runs/)
+    await expect(exportBundleOp(store, { ids }, 1000)).rejects.toThrow(
+      /over the app's 0 MiB limit; write it with: hdarts export --runs/,
+    )
   })
 })
 

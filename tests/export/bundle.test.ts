@@ -92,14 +92,14 @@ describe('reproducibility bundle', () => {
   let files: Map<string, Uint8Array>
   const text = (name: string) => new TextDecoder().decode(files.get(name))
 
-  beforeAll(() => {
+  beforeAll(async () => {
     store = openStore(join(dir, 'hdarts.db'))
     const runsDir = join(dir, 'runs')
     ids = [
       finishedRun(store, runsDir, 'darts-1st-quick', ['epochs=2', 'seed=3']),
       finishedRun(store, runsDir, 'pr-darts-quick', ['epochs=2', 'seed=1', 'archLr=0.0006'], 0.7),
     ]
-    const b = buildBundle(store, ids, { groupBy: 'method', date: new Date('2026-11-28T07:00:00Z') })
+    const b = await buildBundle(store, ids, { groupBy: 'method', date: new Date('2026-11-28T07:00:00Z') })
     zip = b.bytes
     files = readZip(zip)
     writeFileSync(join(dir, 'bundle.zip'), zip)
@@ -184,13 +184,13 @@ describe('reproducibility bundle', () => {
     }
   })
 
-  it('says what is missing for a run whose directory is gone', () => {
-    const b = buildBundle(store, [ids[0]!, 'nope'])
+  it('says what is missing for a run whose directory is gone', async () => {
+    const b = await buildBundle(store, [ids[0]!, 'nope'])
     expect(readZip(b.bytes).size).toBeGreaterThan(5)
     const moved = openStore(join(dir, 'moved.db'))
     try {
       moved.insertRun({ ...store.getRun(ids[0]!)!, runDir: join(dir, 'gone'), experimentId: null })
-      const m = buildBundle(moved, [ids[0]!])
+      const m = await buildBundle(moved, [ids[0]!])
       expect(m.notes.join('\n')).toMatch(/run\.json rebuilt from the database/)
       expect(m.notes.join('\n')).toMatch(/no events\.jsonl/)
     } finally {

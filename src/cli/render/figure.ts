@@ -1,9 +1,15 @@
-/** Genotype → file bytes for `genotype convert --to py|svg|tikz|pdf|png` (the figure formats need one DARTS genotype). */
+/**
+ * Genotype → file bytes for `genotype convert --to py|svg|tikz|pdf|png` (the figure formats need one DARTS
+ * genotype, and the layout engine loaded: `await loadLayoutEngine()`).
+ */
 import { deflateSync } from 'node:zlib'
 import type { DartsGenotype, NamedGenotype } from '../../core/genotype/model'
 import {
   cellFigure,
+  type Figure,
   type FigureCells,
+  type FigureStyle,
+  FigureTooLargeError,
   type FigureWidth,
   figureToPdf,
   figureToSvg,
@@ -40,18 +46,24 @@ export interface RenderedFigure {
 export function renderFigure(
   list: readonly NamedGenotype[],
   to: FigureFormat,
-  opts: { cells: FigureCells; width: FigureWidth },
+  opts: { cells: FigureCells; width: FigureWidth; style?: FigureStyle },
 ): RenderedFigure {
   if (list.length !== 1)
     throw new CliError(
       `a ${to} figure shows one genotype; the input has ${list.length} (pick one with --name: ${list.map((g) => g.name).join(', ')})`,
     )
   const [g] = dartsOnly(list, `a ${to} cell figure`)
-  const fig = cellFigure(g!.genotype, { ...opts, name: g!.name })
+  let fig: Figure
+  try {
+    fig = cellFigure(g!.genotype, { ...opts, name: g!.name })
+  } catch (err) {
+    if (err instanceof FigureTooLargeError) throw new CliError(err.message)
+    throw err
+  }
   if (to === 'svg') return { data: figureToSvg(fig), warnings: [] }
   if (to === 'tikz') return { data: figureToTikz(fig), warnings: [] }
   if (to === 'png') return { data: svgToPng(figureToSvg(fig), fig.width, fig.height), warnings: [] }
-  const font = loadPdfFont()
+  const font = loadPdfFont(process.env, fig.font)
   const pdf = figureToPdf(fig, {
     ...(font.bytes ? { font: font.bytes } : {}),
     deflate: (d) => new Uint8Array(deflateSync(d)),

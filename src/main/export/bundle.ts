@@ -12,7 +12,8 @@ import { EVENTS_FILE, RUN_FILE } from '../../core/run/runFile'
 import type { TableFormat } from '../../core/tables/index'
 import type { RunRow, Store } from '../store'
 import { parseGenotypes } from '../../core/genotype/parse/index'
-import { exportGenotype, type GenotypeFormat, safeName } from './genotype'
+import { loadLayoutEngine } from '../../core/genotype/layout'
+import { exportGenotypeNow, type GenotypeFormat, safeName } from './genotype'
 import { bundleReadme } from './readme'
 import { reproduction, type Reproduction } from './reproduce'
 import { buildTable, TABLE_FILES, tableText } from './tables'
@@ -111,7 +112,7 @@ function runEntries(row: RunRow, notes: string[]): { entries: ZipEntry[]; run: B
   if (row.finalGenotype) {
     for (const format of genotypeFormatsOf(row.finalGenotype)) {
       try {
-        const f = exportGenotype(row.finalGenotype, format)
+        const f = exportGenotypeNow(row.finalGenotype, format)
         add(`genotype.${f.filename.split('.').pop()}`, f.data)
         for (const w of f.warnings) if (!notes.includes(w)) notes.push(w)
       } catch (err) {
@@ -158,7 +159,8 @@ export interface BundleOptions {
 }
 
 /** Builds the bundle of `ids` (resolved run ids, in table order); StoreError-free: unknown ids must be checked by the caller. */
-export function buildBundle(store: Store, ids: readonly string[], opts: BundleOptions = {}): Bundle {
+export async function buildBundle(store: Store, ids: readonly string[], opts: BundleOptions = {}): Promise<Bundle> {
+  await loadLayoutEngine() // the per-run cell figures
   const date = opts.date ?? new Date()
   const notes: string[] = []
   const entries: ZipEntry[] = []

@@ -6,7 +6,10 @@
 import { deflateSync } from 'node:zlib'
 import {
   cellFigure,
+  type Figure,
   type FigureCells,
+  type FigureStyle,
+  FigureTooLargeError,
   type FigureWidth,
   figureToPdf,
   figureToSvg,
@@ -14,9 +17,11 @@ import {
   toDartsPy,
 } from '../../core/genotype/export/index'
 import { toJson } from '../../core/genotype/json'
+import { loadLayoutEngine } from '../../core/genotype/layout'
 import type { DartsGenotype, NamedGenotype } from '../../core/genotype/model'
 import { parseGenotypes, selectGenotype } from '../../core/genotype/parse/index'
 import { toNb201String } from '../../core/genotype/serialize'
+import type { FontFamily } from '../../core/genotype/export/geometry'
 import { loadPdfFont } from '../../cli/render/font'
 
 export const GENOTYPE_FORMATS = ['py', 'json', 'nb201', 'svg', 'pdf', 'tikz'] as const
@@ -57,19 +62,35 @@ function darts(g: NamedGenotype, what: string): DartsGenotype {
   return g.genotype
 }
 
-/** The PDF font is read once per process: it is ~750 KB and never changes while the app runs. */
-let font: ReturnType<typeof loadPdfFont> | null = null
-const pdfFont = () => (font ??= loadPdfFont())
+/** The PDF fonts are read once per process: each is ~750 KB and never changes while the app runs. */
+const fonts = new Map<FontFamily, ReturnType<typeof loadPdfFont>>()
+const pdfFont = (family: FontFamily) => fonts.get(family) ?? fonts.set(family, loadPdfFont(process.env, family)).get(family)!
 
 export interface GenotypeExportOptions {
   /** Which genotype of a multi-genotype text; required for figures when there are several. */
   readonly name?: string
   readonly cells?: FigureCells
   readonly width?: FigureWidth
+  readonly style?: FigureStyle
 }
 
-/** Parses `text` (any spelling the core reads) and writes one file; GenotypeError for unparsable text. */
-export function exportGenotype(text: string, format: GenotypeFormat, opts: GenotypeExportOptions = {}): ExportFile {
+const FIGURES: readonly GenotypeFormat[] = ['svg', 'pdf', 'tikz']
+
+/** Parses `text` and writes one file, loading the layout engine first when the format is a figure. */
+export async function exportGenotype(
+  text: string,
+  format: GenotypeFormat,
+  opts: GenotypeExportOptions = {},
+): Promise<ExportFile> {
+  if (FIGURES.includes(format)) await loadLayoutEngine()
+  return exportGenotypeNow(text, format, opts)
+}
+
+/**
+ * Parses `text` (any spelling the core reads) and writes one file; GenotypeError for unparsable text.
+ * Figures need the layout engine loaded (`exportGenotype` does that).
+ */
+export function exportGenotypeNow(text: string, format: GenotypeFormat, opts: GenotypeExportOptions = {}): ExportFile {
   const all = parseGenotypes(text)
   const list = opts.name !== undefined ? [selectGenotype(all, opts.name)] : all
   const [ext, mime] = EXT[format]
@@ -95,14 +116,21 @@ export function exportGenotype(text: string, format: GenotypeFormat, opts: Genot
       `a ${format} figure shows one genotype; the text has ${list.length} (pick one by name: ${list.map((g) => g.name).join(', ')})`,
     )
   const g = list[0]!
-  const fig = cellFigure(darts(g, `a ${format} cell figure`), {
-    cells: opts.cells ?? 'both',
-    width: opts.width ?? 'single',
-    name: g.name,
-  })
+  let fig: Figure
+  try {
+    fig = cellFigure(darts(g, `a ${format} cell figure`), {
+      cells: opts.cells ?? 'both',
+      width: opts.width ?? 'single',
+      style: opts.style ?? 'app',
+      name: g.name,
+    })
+  } catch (err) {
+    if (err instanceof FigureTooLargeError) throw new ExportError(err.message)
+    throw err
+  }
   if (format === 'svg') return file(figureToSvg(fig))
   if (format === 'tikz') return file(figureToTikz(fig))
-  const f = pdfFont()
+  const f = pdfFont(fig.font)
   const pdf = figureToPdf(fig, { ...(f.bytes ? { font: f.bytes } : {}), deflate: (d) => new Uint8Array(deflateSync(d)) })
   return file(pdf.bytes, f.warning ? [f.warning] : [])
 }

@@ -4,9 +4,12 @@ import './styles.css'
 import { createClient } from './api/client'
 import { App } from './App'
 import { initTheme } from './components/common/theme'
+import { loadLayoutEngine } from '../../core/genotype/layout'
 
 initTheme()
 const client = createClient()
+// Cell views are laid out by Graphviz (wasm); it loads in about half a second, once, before the first render.
+await loadLayoutEngine()
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
