@@ -39,10 +39,10 @@ const TF = '@tensorflow/*'
 export const ALLOWED_PACKAGES = {
   core: ['zod', 'jstat', '@hpcc-js/wasm-graphviz'],
   shared: ['zod'],
-  engine: [NODE, TF, 'zod'],
+  engine: [NODE, TF, 'pngjs', 'tar', 'zod'],
   worker: [NODE, TF, 'zod'],
   store: [NODE, 'better-sqlite3', 'zod'],
-  main: [NODE, 'electron', 'zod'],
+  main: [NODE, 'electron', 'fflate', 'zod'],
   server: [NODE, 'ws', 'zod'],
   cli: [NODE, 'zod'],
   preload: ['electron'],
