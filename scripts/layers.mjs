@@ -42,7 +42,7 @@ export const ALLOWED_PACKAGES = {
   engine: [NODE, TF, 'pngjs', 'tar', 'zod'],
   worker: [NODE, TF, 'zod'],
   store: [NODE, 'better-sqlite3', 'zod'],
-  main: [NODE, 'electron', 'fflate', 'zod'],
+  main: [NODE, 'electron', 'fflate', 'pdfkit', 'zod'],
   server: [NODE, 'ws', 'zod'],
   cli: [NODE, 'zod'],
   preload: ['electron'],

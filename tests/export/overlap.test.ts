@@ -9,18 +9,18 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { deflateSync } from 'node:zlib'
 import { type Browser, chromium, type Page } from 'playwright-core'
 import { createElement } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cellGraph } from '../../src/core/genotype/cellGraph'
-import { cellFigure, type Figure, figureToPdf, figureToSvg } from '../../src/core/genotype/export/index'
+import { cellFigure, type Figure, figureToSvg } from '../../src/core/genotype/export/index'
 import type { HdartsGenotype } from '../../src/core/genotype/hdarts'
 import { hcellGraph, motifGraph } from '../../src/core/genotype/hdartsGraph'
 import { loadLayoutEngine } from '../../src/core/genotype/layout'
 import type { DartsGenotype } from '../../src/core/genotype/model'
 import { parseGenotypes } from '../../src/core/genotype/parse/index'
+import { figureToPdf } from '../../src/main/export/pdf'
 import { CellSvg } from '../../src/renderer/src/components/cell/CellSvg'
 import { cellView, type CellView } from '../../src/renderer/src/shape/cells'
 import { PDFTOPPM, skipNote } from './tools'
@@ -236,7 +236,7 @@ describe.skipIf(!PDFTOPPM)('cell figures as PDF, measured by pdftotext', () => {
   const serif = '/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf'
   beforeAll(() => loadLayoutEngine(), 60_000)
 
-  it('no op label overlaps another or a node box, at both widths and in both styles', () => {
+  it('no op label overlaps another or a node box, at both widths and in both styles', async () => {
     const problems: string[] = []
     for (const g of genotypes())
       for (const width of ['single', 'double'] as const)
@@ -244,7 +244,7 @@ describe.skipIf(!PDFTOPPM)('cell figures as PDF, measured by pdftotext', () => {
           const fig: Figure = cellFigure(g.genotype, { width, style, name: g.name })
           const path = style === 'darts' ? serif : font
           const bytes = existsSync(path) ? new Uint8Array(readFileSync(path)) : undefined
-          const pdf = figureToPdf(fig, { ...(bytes ? { font: bytes } : {}), deflate: (d) => new Uint8Array(deflateSync(d)) })
+          const pdf = await figureToPdf(fig, bytes ? { font: bytes } : {})
           const ops = new Set(fig.texts.filter((t) => t.role === 'edge').map((t) => t.text))
           const words = pdfWords(pdf.bytes)
           const labels = words.filter((w) => ops.has(w.text))

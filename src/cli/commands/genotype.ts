@@ -108,7 +108,7 @@ export const convertCommand: Command = {
     const list = load(file!, values.name as string | undefined)
     if ((FIGURE_FORMATS as readonly string[]).includes(to)) {
       await loadLayoutEngine()
-      const fig = renderFigure(list, to as FigureFormat, { cells, width, style })
+      const fig = await renderFigure(list, to as FigureFormat, { cells, width, style })
       for (const w of fig.warnings) process.stderr.write(`hdarts: warning: ${w}\n`)
       writeOutput(fig.data, out)
     } else {

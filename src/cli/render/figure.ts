@@ -2,7 +2,6 @@
  * Genotype → file bytes for `genotype convert --to py|svg|tikz|pdf|png` (the figure formats need one DARTS
  * genotype, and the layout engine loaded: `await loadLayoutEngine()`).
  */
-import { deflateSync } from 'node:zlib'
 import type { DartsGenotype, NamedGenotype } from '../../core/genotype/model'
 import {
   cellFigure,
@@ -11,13 +10,13 @@ import {
   type FigureStyle,
   FigureTooLargeError,
   type FigureWidth,
-  figureToPdf,
   figureToSvg,
   figureToTikz,
   toDartsPy,
 } from '../../core/genotype/export/index'
 import { CliError } from '../errors'
 import { svgToPng } from './chromium'
+import { figureToPdf } from '../../main/export/pdf'
 import { loadPdfFont } from './font'
 
 export const FIGURE_FORMATS = ['svg', 'pdf', 'png', 'tikz'] as const
@@ -43,11 +42,11 @@ export interface RenderedFigure {
   readonly warnings: readonly string[]
 }
 
-export function renderFigure(
+export async function renderFigure(
   list: readonly NamedGenotype[],
   to: FigureFormat,
   opts: { cells: FigureCells; width: FigureWidth; style?: FigureStyle },
-): RenderedFigure {
+): Promise<RenderedFigure> {
   if (list.length !== 1)
     throw new CliError(
       `a ${to} figure shows one genotype; the input has ${list.length} (pick one with --name: ${list.map((g) => g.name).join(', ')})`,
@@ -64,9 +63,6 @@ export function renderFigure(
   if (to === 'tikz') return { data: figureToTikz(fig), warnings: [] }
   if (to === 'png') return { data: svgToPng(figureToSvg(fig), fig.width, fig.height), warnings: [] }
   const font = loadPdfFont(process.env, fig.font)
-  const pdf = figureToPdf(fig, {
-    ...(font.bytes ? { font: font.bytes } : {}),
-    deflate: (d) => new Uint8Array(deflateSync(d)),
-  })
+  const pdf = await figureToPdf(fig, font.bytes ? { font: font.bytes } : {})
   return { data: pdf.bytes, warnings: font.warning ? [font.warning] : [] }
 }

@@ -3,6 +3,7 @@
  * so 180 MB never sit in memory; ustar, GNU and pax headers; entries with absolute or `..` paths and
  * links out of the folder are refused (strict mode turns each into an error, not a warning).
  */
+import { mkdir } from 'node:fs/promises'
 import { extract } from 'tar'
 import { DatasetError } from './types'
 
@@ -13,7 +14,6 @@ import { DatasetError } from './types'
 export async function extractTarGz(archive: string, destDir: string, accept: (name: string) => boolean): Promise<string[]> {
   const written: string[] = []
   let unsafe: string | null = null
-  const { mkdir } = await import('node:fs/promises')
   await mkdir(destDir, { recursive: true })
   try {
     await extract({

@@ -3,7 +3,6 @@
  * `export.genotype` and the bundle's per-run files. Same writers as `hdarts genotype convert`, with
  * errors as ExportError (one line) instead of the CLI's exit codes, so both the app and the CLI can use it.
  */
-import { deflateSync } from 'node:zlib'
 import {
   cellFigure,
   type Figure,
@@ -11,7 +10,6 @@ import {
   type FigureStyle,
   FigureTooLargeError,
   type FigureWidth,
-  figureToPdf,
   figureToSvg,
   figureToTikz,
   toDartsPy,
@@ -23,6 +21,7 @@ import { parseGenotypes, selectGenotype } from '../../core/genotype/parse/index'
 import { toNb201String } from '../../core/genotype/serialize'
 import type { FontFamily } from '../../core/genotype/export/geometry'
 import { loadPdfFont } from '../../cli/render/font'
+import { figureToPdf } from './pdf'
 
 export const GENOTYPE_FORMATS = ['py', 'json', 'nb201', 'svg', 'pdf', 'tikz'] as const
 export type GenotypeFormat = (typeof GENOTYPE_FORMATS)[number]
@@ -76,21 +75,13 @@ export interface GenotypeExportOptions {
 
 const FIGURES: readonly GenotypeFormat[] = ['svg', 'pdf', 'tikz']
 
-/** Parses `text` and writes one file, loading the layout engine first when the format is a figure. */
+/** Parses `text` (any spelling the core reads) and writes one file; GenotypeError for unparsable text. */
 export async function exportGenotype(
   text: string,
   format: GenotypeFormat,
   opts: GenotypeExportOptions = {},
 ): Promise<ExportFile> {
   if (FIGURES.includes(format)) await loadLayoutEngine()
-  return exportGenotypeNow(text, format, opts)
-}
-
-/**
- * Parses `text` (any spelling the core reads) and writes one file; GenotypeError for unparsable text.
- * Figures need the layout engine loaded (`exportGenotype` does that).
- */
-export function exportGenotypeNow(text: string, format: GenotypeFormat, opts: GenotypeExportOptions = {}): ExportFile {
   const all = parseGenotypes(text)
   const list = opts.name !== undefined ? [selectGenotype(all, opts.name)] : all
   const [ext, mime] = EXT[format]
@@ -131,6 +122,6 @@ export function exportGenotypeNow(text: string, format: GenotypeFormat, opts: Ge
   if (format === 'svg') return file(figureToSvg(fig))
   if (format === 'tikz') return file(figureToTikz(fig))
   const f = pdfFont(fig.font)
-  const pdf = figureToPdf(fig, { ...(f.bytes ? { font: f.bytes } : {}), deflate: (d) => new Uint8Array(deflateSync(d)) })
+  const pdf = await figureToPdf(fig, f.bytes ? { font: f.bytes } : {})
   return file(pdf.bytes, f.warning ? [f.warning] : [])
 }

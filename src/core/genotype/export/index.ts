@@ -11,8 +11,6 @@ export {
   type FigureWidth,
   FONT_STACKS,
 } from './figure'
-export { figureToPdf, type PdfOptions, type PdfResult } from './pdf'
 export { PY_HEADER, toDartsPy } from './python'
 export { figureToSvg } from './svg'
 export { figureToTikz } from './tikz'
-export { parseTtf, TtfError, type TtfMetrics } from './ttf'
