@@ -206,5 +206,14 @@ describe('table export', () => {
     expect(md[0]).toMatch(/^\| group \| n \| Val acc final/)
     expect(md[1]).toMatch(/^\| --- \| ---: \|/)
     expect(toCsv(t).split('\n')).toHaveLength(3)
+    // pr-darts logs no λ_max: its p cell says why, never a number.
+    const lam = finalTableCells(
+      finalTable(groups, 'darts'),
+      'darts',
+      'lambdaMax',
+      (c, col) => formatMeanStd(c, col.digits, col.scale),
+      formatP,
+    )
+    expect(lam.rows[1]!.at(-1)).toBe('n too small')
   })
 })
