@@ -1,10 +1,11 @@
 /** `hdarts genotype convert --to py|svg|pdf|png|tikz` end to end, and its bad input. */
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { findChromium } from '../../src/cli/render/chromium'
+import { toJson } from '../../src/core/genotype/json'
 import { FIXTURES, hdarts, ROOT } from '../cli/run'
 import { decodePng, nonWhitePixels } from './png'
 import { hdartsWith, PDFTOPPM, pdfToPng, skipNote } from './tools'
@@ -75,6 +76,27 @@ describe('genotype convert: export formats', () => {
 })
 
 describe('genotype convert: bad input (one line, exit 2)', () => {
+  it('a cell too large to print legibly in the column: one line naming the way out, exit 2, nothing written', () => {
+    // 8 steps, every node reading every earlier state (FairDARTS-style inputs): op labels would print under 4 pt.
+    const nodes = Array.from({ length: 8 }, (_, i) => Array.from({ length: i + 2 }, (_, f) => ({ op: 'sep_conv_3x3', from: f })))
+    const cell = { nodes, concat: nodes.map((_, i) => i + 2) }
+    const text = toJson([
+      { name: 'Dense8', aliases: [], format: 'json', genotype: { kind: 'darts', normal: cell, reduce: cell } },
+    ])
+    const out = join(dir, 'dense.svg')
+    const r = hdarts(['genotype', 'convert', '-', '--to', 'svg', '--cells', 'normal', '--out', out], text)
+    expect(r.code).toBe(2)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    expect(r.stderr).toMatch(
+      /Dense8: the cell is too large to print legibly in a single column \(op labels would be \d\.\d pt, under 4 pt\); try --width double/,
+    )
+    expect(existsSync(out)).toBe(false)
+    // The double column prints it.
+    expect(
+      hdarts(['genotype', 'convert', '-', '--to', 'svg', '--cells', 'normal', '--width', 'double', '--out', out], text).code,
+    ).toBe(0)
+  })
+
   const bad: [string, string[], RegExp][] = [
     [
       'several genotypes for a figure',

@@ -294,6 +294,12 @@ export function cellFigure(g: DartsGenotype, opts: FigureOptions = {}): Figure {
     if (look.labelPt * best!.s >= COMFORT_PT) break
   }
   const { panels, side, s, naturalW } = best!
+  if (look.labelPt * s < MIN_LABEL_PT)
+    throw new FigureTooLargeError(
+      `${opts.name ?? 'this genotype'}: the cell is too large to print legibly in a ${widthKey} column ` +
+        `(op labels would be ${(look.labelPt * s).toFixed(1)} pt, under ${MIN_LABEL_PT} pt)` +
+        (widthKey === 'single' ? '; try --width double' : cells === 'both' ? '; try --cells normal or --cells reduce' : ''),
+    )
   const edges: FigEdge[] = []
   const rects: FigRect[] = []
   const edgeTexts: FigText[] = []
