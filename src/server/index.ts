@@ -49,8 +49,9 @@ const MAX_BODY = 1024 * 1024
 const MAX_WS_BUFFER = 32 * 1024 * 1024
 const BASE_HEADERS = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY' }
 
+// 'wasm-unsafe-eval' lets the page compile WebAssembly (Graphviz, the cell layout), not eval JS.
 const csp = (host: string): string =>
-  `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws://${host}`
+  `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws://${host}`
 
 function sendJson(res: ServerResponse, status: number, value: unknown, extra: Record<string, string> = {}): void {
   const body = JSON.stringify(value)

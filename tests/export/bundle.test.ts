@@ -99,7 +99,7 @@ describe('reproducibility bundle', () => {
     files = readZip(zip)
     writeFileSync(join(dir, 'bundle.zip'), zip)
     expect(b.filename).toBe('hdarts-bundle-20261128-2runs.zip')
-  })
+  }, 120_000) // loads Graphviz and writes two runs' figures (PDF included): slow on a loaded machine
   afterAll(() => store.close())
 
   it('holds per-run files, tables, manifest and README', () => {

@@ -158,7 +158,7 @@ describe('paths', () => {
   it('sends nosniff everywhere and the strict CSP on the page', async () => {
     const page = await raw(port, { path: '/', headers: auth })
     expect(page.headers['content-security-policy']).toBe(
-      `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws://127.0.0.1:${port}`,
+      `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws://127.0.0.1:${port}`,
     )
     for (const r of [page, await post(port, TOKEN, 'app.info', {}), await raw(port, { path: '/x' })])
       expect(r.headers['x-content-type-options']).toBe('nosniff')

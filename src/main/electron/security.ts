@@ -13,7 +13,8 @@ export const APP_ENTRY = `${APP_ORIGIN}/index.html`
 /** Scripts only from the bundle; inline styles for recharts/React style props; no remote anything. */
 export const CSP = [
   "default-src 'self'",
-  "script-src 'self'",
+  // WebAssembly compilation (Graphviz, the cell layout) only; JS eval stays off.
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "connect-src 'self'",

@@ -29,6 +29,7 @@ export function figureToPdf(fig: Figure, opts: PdfOptions = {}): Promise<PdfResu
     size: [fig.width, fig.height],
     margin: 0,
     autoFirstPage: true,
+    pdfVersion: '1.4',
     info: {
       Title: fig.title,
       Producer: opts.producer ?? 'HDARTS Studio',
