@@ -212,5 +212,5 @@ describe('hdarts export --format bundle', () => {
     const badFormat = hdarts(['export', '--runs', id, '--format', 'zip', '--out', out, '--db', db])
     expect(badFormat.code).toBe(2)
     expect(badFormat.stderr).toMatch(/unknown format 'zip' \(valid: latex, csv, md, bundle\)/)
-  })
+  }, 180_000) // CLI runs that write two runs' figures (Graphviz, PDF): slow on a loaded machine
 })

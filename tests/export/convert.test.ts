@@ -47,7 +47,7 @@ describe('genotype convert: export formats', () => {
     const bytes = readFileSync(pdf)
     expect(bytes.subarray(0, 8).toString('latin1')).toBe('%PDF-1.4')
     if (PDFTOPPM) expect(nonWhitePixels(decodePng(pdfToPng(bytes)))).toBeGreaterThan(1000)
-  })
+  }, 180_000) // six CLI runs, each loading Graphviz; slow on a loaded machine
 
   it('warns and uses Helvetica when the font is missing', () => {
     const out = join(dir, 'helv.pdf')
@@ -95,7 +95,7 @@ describe('genotype convert: bad input (one line, exit 2)', () => {
     expect(
       hdarts(['genotype', 'convert', '-', '--to', 'svg', '--cells', 'normal', '--width', 'double', '--out', out], text).code,
     ).toBe(0)
-  })
+  }, 120_000)
 
   const bad: [string, string[], RegExp][] = [
     [
