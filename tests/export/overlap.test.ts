@@ -14,7 +14,7 @@ import { createElement } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cellGraph } from '../../src/core/genotype/cellGraph'
-import { cellFigure, type Figure, figureToSvg } from '../../src/core/genotype/export/index'
+import { cellFigure, type Figure, figureToSvg, figureToTikz } from '../../src/core/genotype/export/index'
 import type { HdartsGenotype } from '../../src/core/genotype/hdarts'
 import { hcellGraph, motifGraph } from '../../src/core/genotype/hdartsGraph'
 import { loadLayoutEngine } from '../../src/core/genotype/layout'
@@ -23,7 +23,7 @@ import { parseGenotypes } from '../../src/core/genotype/parse/index'
 import { figureToPdf } from '../../src/main/export/pdf'
 import { CellSvg } from '../../src/renderer/src/components/cell/CellSvg'
 import { cellView, type CellView } from '../../src/renderer/src/shape/cells'
-import { PDFTOPPM, skipNote } from './tools'
+import { compileTex, PDFLATEX, PDFTOPPM, skipNote, texHas } from './tools'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const ROOT = join(import.meta.dirname, '../..')
@@ -254,4 +254,48 @@ describe.skipIf(!PDFTOPPM)('cell figures as PDF, measured by pdftotext', () => {
         }
     expect(problems).toEqual([])
   }, 300_000)
+})
+
+/** Words on one baseline closer than about a space (0.6 of their height), joined with spaces. */
+function joinRuns(words: readonly (Box & { text: string })[]): (Box & { text: string })[] {
+  const sorted = [...words].sort((a, b) => a.y1 - b.y1 || a.x0 - b.x0)
+  const out: (Box & { text: string })[] = []
+  for (const w of sorted) {
+    const last = out.at(-1)
+    if (last && Math.abs(last.y1 - w.y1) < 0.3 && w.x0 - last.x1 < 0.6 * (w.y1 - w.y0) && w.x0 >= last.x1 - 0.5)
+      out[out.length - 1] = { ...last, x1: w.x1, y0: Math.min(last.y0, w.y0), text: `${last.text} ${w.text}` }
+    else out.push({ ...w })
+  }
+  return out
+}
+
+describe.skipIf(!PDFTOPPM || !PDFLATEX)('cell figures as TikZ, compiled by pdflatex and measured by pdftotext', () => {
+  beforeAll(() => loadLayoutEngine(), 60_000)
+
+  // LaTeX sets the labels in its own sans (Computer Modern Sans, narrower than DejaVu), in the boxes the
+  // layout reserved. Without standalone.cls the picture sits in an article page at an unknown offset,
+  // so labels are compared with each other and with the node names, not with the node boxes.
+  it('no op label overlaps another label or a node name, at both widths', () => {
+    const problems: string[] = []
+    for (const g of genotypes())
+      for (const width of ['single', 'double'] as const) {
+        const fig = cellFigure(g.genotype, { width, name: g.name })
+        let tex = figureToTikz(fig)
+        if (!texHas('standalone.cls'))
+          tex = tex.replace(
+            /^\\documentclass\[tikz[^\]]*\]\{standalone\}$/m,
+            '\\documentclass{article}\n\\usepackage{tikz}\n\\pagestyle{empty}',
+          )
+        const words = pdfWords(compileTex(tex))
+        const ops = new Set(fig.texts.filter((t) => t.role === 'edge').map((t) => t.text))
+        // OT1 draws \_ as a rule, which pdftotext reads as a space: rejoin the words of one label.
+        const labels = joinRuns(words)
+          .map((w) => ({ ...w, text: w.text.replace(/ /g, '_') }))
+          .filter((w) => ops.has(w.text))
+        expect(labels).toHaveLength(fig.texts.filter((t) => t.role === 'edge').length)
+        const names = words.filter((w) => /^(c|k.?[12]?|k|[0-9])$/.test(w.text))
+        problems.push(...collisions({ labels, names, nodes: [] }).map((c) => `${g.name} ${width}: ${c}`))
+      }
+    expect(problems).toEqual([])
+  }, 900_000)
 })
