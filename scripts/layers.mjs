@@ -40,13 +40,13 @@ const TF = '@tensorflow/*'
 
 /** Packages per layer. `node:*` means Node built-ins; `@scope/*` any package of that scope. */
 export const ALLOWED_PACKAGES = {
-  core: ['zod'],
+  core: ['zod', 'jstat', '@hpcc-js/wasm-graphviz'],
   shared: ['zod'],
-  engine: [NODE, TF, 'zod'],
+  engine: [NODE, TF, 'pngjs', 'tar', 'zod'],
   node: [NODE, 'zod'],
   worker: [NODE, TF, 'zod'],
   store: [NODE, 'better-sqlite3', 'zod'],
-  main: [NODE, 'electron', 'zod'],
+  main: [NODE, 'electron', 'fflate', 'pdfkit', 'zod'],
   server: [NODE, 'ws', 'zod'],
   cli: [NODE, 'zod'],
   preload: ['electron'],

@@ -170,6 +170,7 @@ export const apiRequests = {
     format: z.enum(EXPORT_GENOTYPE_FORMATS),
     cells: z.enum(['both', 'normal', 'reduce']).default('both'),
     width: z.enum(['single', 'double']).default('single'),
+    style: z.enum(['app', 'darts']).default('app'),
   }),
   /** The results table of runs (`hdarts export --format latex|csv|md`). */
   'export.table': z.strictObject({ ids: exportIds, groupBy, format: z.enum(EXPORT_TABLE_FORMATS) }),

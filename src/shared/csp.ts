@@ -1,7 +1,7 @@
 /**
  * The renderer's Content-Security-Policy, defined once for every shell that serves it: the Electron
  * app:// protocol, `hdarts serve` (on every HTML response) and the <meta> tag the build writes into
- * index.html (electron.vite.config.ts). Scripts only from the bundle; inline styles for recharts and
+ * index.html (electron.vite.config.ts). Scripts only from the bundle (and WebAssembly compilation); inline styles for recharts and
  * React style props; blob:/data: images for the PNG export; nothing remote, no plugins, no <base>, no
  * form posts (the one form submits through JS) and no framing by another page.
  */
@@ -10,7 +10,8 @@ type Directives = Readonly<Record<string, readonly string[]>>
 
 const DIRECTIVES: Directives = {
   'default-src': ["'self'"],
-  'script-src': ["'self'"],
+  // WebAssembly compilation (Graphviz, the cell layout) only; JS eval stays off.
+  'script-src': ["'self'", "'wasm-unsafe-eval'"],
   'style-src': ["'self'", "'unsafe-inline'"],
   'img-src': ["'self'", 'data:', 'blob:'],
   'connect-src': ["'self'"],

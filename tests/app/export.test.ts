@@ -65,6 +65,16 @@ describe('export.genotype', () => {
     expect(err.message).toMatch(/figure shows one genotype/)
   })
 
+  it("draws DARTS's visualize.py look on request; an unknown style is a 400", async () => {
+    const svg = (await app.handle('export.genotype', { text: GENOTYPE, format: 'svg', style: 'darts' })) as ExportFileResponse
+    const body = decode(svg).toString('utf8')
+    expect(body).toContain('DejaVu Serif')
+    expect(body).toContain('fill="#B4EEB4"') // darkseagreen2 input nodes
+    const bad = await failure('export.genotype', { text: GENOTYPE, format: 'svg', style: 'fancy' })
+    expect(bad.code).toBe('bad-request')
+    expect(bad.message.split('\n')).toHaveLength(1)
+  })
+
   it('a bad format or unparsable text is a 400 with one clear line', async () => {
     const bad = await failure('export.genotype', { text: GENOTYPE, format: 'png' })
     expect(bad.code).toBe('bad-request')
@@ -112,7 +122,9 @@ describe('export.bundle', () => {
 
   it('unknown run → 404; over the size limit → 400 naming the CLI', async () => {
     expect((await failure('export.bundle', { ids: ['nope'] })).code).toBe('not-found')
-    expect(() => exportBundleOp(store, { ids }, 1000)).toThrow(/over the app's 0 MiB limit; write it with: hdarts export --runs/)
+    await expect(exportBundleOp(store, { ids }, 1000)).rejects.toThrow(
+      /over the app's 0 MiB limit; write it with: hdarts export --runs/,
+    )
   })
 })
 

@@ -1,10 +1,11 @@
 /** `hdarts genotype convert --to py|svg|pdf|png|tikz` end to end, and its bad input. */
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { findChromium } from '../../src/cli/render/chromium'
+import { toJson } from '../../src/core/genotype/json'
 import { FIXTURES, hdarts, ROOT } from '../cli/run'
 import { decodePng, nonWhitePixels } from './png'
 import { hdartsWith, PDFTOPPM, pdfToPng, skipNote } from './tools'
@@ -26,7 +27,17 @@ describe('genotype convert: export formats', () => {
   it('--to svg to stdout, --to tikz and --to pdf to --out', () => {
     const svg = hdarts(['genotype', 'convert', darts, '--name', 'DARTS_V2', '--to', 'svg', '--width', 'double'])
     expect(svg.code).toBe(0)
-    expect(parseXml(svg.stdout).attrs.width).toBe('495pt')
+    // Double column: side by side or stacked, whichever prints larger (DARTS_V2 stacks at 9-pt labels).
+    const w = Number.parseFloat(parseXml(svg.stdout).attrs.width!)
+    expect(w).toBeGreaterThan(239.76)
+    expect(w).toBeLessThanOrEqual(495)
+    const paper = hdarts(['genotype', 'convert', darts, '--name', 'DARTS_V2', '--to', 'svg', '--style', 'darts'])
+    expect(paper.code).toBe(0)
+    expect(paper.stdout).toContain('font-family="&apos;DejaVu Serif&apos;')
+    expect(paper.stdout).toContain('fill="#ADD8E6"') // visualize.py's lightblue intermediate nodes
+    const bad = hdarts(['genotype', 'convert', darts, '--name', 'DARTS_V2', '--to', 'svg', '--style', 'fancy'])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1)
     const tex = join(dir, 'v2.tex')
     expect(hdarts(['genotype', 'convert', darts, '--name', 'DARTS_V2', '--to', 'tikz', '--out', tex]).code).toBe(0)
     expect(readFileSync(tex, 'utf8')).toContain('\\documentclass[tikz')
@@ -36,7 +47,7 @@ describe('genotype convert: export formats', () => {
     const bytes = readFileSync(pdf)
     expect(bytes.subarray(0, 8).toString('latin1')).toBe('%PDF-1.4')
     if (PDFTOPPM) expect(nonWhitePixels(decodePng(pdfToPng(bytes)))).toBeGreaterThan(1000)
-  })
+  }, 180_000) // six CLI runs, each loading Graphviz; slow on a loaded machine
 
   it('warns and uses Helvetica when the font is missing', () => {
     const out = join(dir, 'helv.pdf')
@@ -65,6 +76,27 @@ describe('genotype convert: export formats', () => {
 })
 
 describe('genotype convert: bad input (one line, exit 2)', () => {
+  it('a cell too large to print legibly in the column: one line naming the way out, exit 2, nothing written', () => {
+    // 8 steps, every node reading every earlier state (FairDARTS-style inputs): op labels would print under 4 pt.
+    const nodes = Array.from({ length: 8 }, (_, i) => Array.from({ length: i + 2 }, (_, f) => ({ op: 'sep_conv_3x3', from: f })))
+    const cell = { nodes, concat: nodes.map((_, i) => i + 2) }
+    const text = toJson([
+      { name: 'Dense8', aliases: [], format: 'json', genotype: { kind: 'darts', normal: cell, reduce: cell } },
+    ])
+    const out = join(dir, 'dense.svg')
+    const r = hdarts(['genotype', 'convert', '-', '--to', 'svg', '--cells', 'normal', '--out', out], text)
+    expect(r.code).toBe(2)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    expect(r.stderr).toMatch(
+      /Dense8: the cell is too large to print legibly in a single column \(op labels would be \d\.\d pt, under 4 pt\); try --width double/,
+    )
+    expect(existsSync(out)).toBe(false)
+    // The double column prints it.
+    expect(
+      hdarts(['genotype', 'convert', '-', '--to', 'svg', '--cells', 'normal', '--width', 'double', '--out', out], text).code,
+    ).toBe(0)
+  }, 120_000)
+
   const bad: [string, string[], RegExp][] = [
     [
       'several genotypes for a figure',

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { loadLayoutEngine } from '../../src/core/genotype/layout'
 import type { RunDetail } from '../../src/shared/api'
 import {
   alphasAt,
@@ -23,6 +24,8 @@ function entry(name: string) {
   if (!e) throw new Error(`no ${name}`)
   return e.genotype
 }
+
+beforeAll(() => loadLayoutEngine(), 60_000)
 
 describe('pane parsing', () => {
   it('parses every named genotype of a file, aliases included', () => {
@@ -161,28 +164,5 @@ describe('sources and params', () => {
     const v = mixingView({ matrix: Array.from({ length: 14 }, () => [0, 0, 0, 0]), ops })
     expect('edges' in v && v.edges.filter((e) => e.kind === 'op')).toHaveLength(14 * 3)
     expect('error' in mixingView({ matrix: [[1, 2]], ops: ['a', 'b'] })).toBe(true)
-  })
-})
-
-describe('edge label placement', () => {
-  it('keeps labels on their curves and apart where there is room', async () => {
-    const { placeLabels, pointOnPath } = await import('../../src/renderer/src/components/cell/placeLabels')
-    expect(pointOnPath('M 0 0 C 10 0, 10 10, 20 10', 0.5)).toEqual({ x: 10, y: 5 })
-    expect(pointOnPath('M 0 0 L 1 1', 0.5)).toBeNull()
-    // Two parallel curves 6px apart: centred labels would collide, so one slides along its curve.
-    const edges = [
-      { path: 'M 0 0 C 200 0, 200 6, 400 6', label: 'sep_conv_3x3', labelX: 200, labelY: 3 },
-      { path: 'M 0 6 C 200 6, 200 12, 400 12', label: 'skip_connect', labelX: 200, labelY: 9 },
-    ]
-    const [a, b] = placeLabels(edges, [])
-    const width = 'sep_conv_3x3'.length * 5.6 + 4
-    const apart = Math.abs(a!.labelX - b!.labelX) >= width || Math.abs(a!.labelY - b!.labelY) >= 13
-    expect(apart).toBe(true)
-    // Each label sits on its own curve.
-    const onCurve = (e: { path: string; labelX: number; labelY: number }) =>
-      Array.from({ length: 101 }, (_, k) => pointOnPath(e.path, k / 100)!).some(
-        (p) => Math.hypot(p.x - e.labelX, p.y - e.labelY) < 1,
-      )
-    expect(onCurve(a!) && onCurve(b!)).toBe(true)
   })
 })

@@ -158,7 +158,7 @@ describe('paths', () => {
 
   it('sends nosniff and the strict CSP on every response, the live socket allowed on the page', async () => {
     const strict =
-      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+      "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
       "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
     const onPage = strict.replace("connect-src 'self'", `connect-src 'self' ws://127.0.0.1:${port}`)
     for (const path of ['/', '/index.html', `/?token=${TOKEN}`]) {

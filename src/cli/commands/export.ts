@@ -52,7 +52,7 @@ export const exportCommand: Command = {
     // A zip on a terminal is garbage; one in a pipe is fine, but a file name is what the README refers to.
     if (format === 'bundle' && (out === undefined || out === '-'))
       throw new CliError('export: --format bundle needs --out FILE.zip')
-    return withStore(values, (store) => {
+    return withStore(values, async (store) => {
       let ids: string[]
       if (runsArg !== undefined) {
         const wanted = runsArg
@@ -71,7 +71,7 @@ export const exportCommand: Command = {
       }
       try {
         if (format === 'bundle') {
-          const b = buildBundle(store, ids, groupBy !== undefined ? { groupBy } : {})
+          const b = await buildBundle(store, ids, groupBy !== undefined ? { groupBy } : {})
           for (const note of b.notes) process.stderr.write(`hdarts: note: ${note}\n`)
           writeOutput(b.bytes, out)
           process.stderr.write(

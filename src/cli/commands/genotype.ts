@@ -1,6 +1,8 @@
 /** `hdarts genotype convert|params`: the genotype library on the command line. */
 import { countOp, type DartsGenotype, GenotypeError, type NamedGenotype } from '../../core/genotype/model'
 import { toJson } from '../../core/genotype/json'
+import { FIGURE_STYLES } from '../../core/genotype/export/figure'
+import { loadLayoutEngine } from '../../core/genotype/layout'
 import { parseGenotypes, selectGenotype } from '../../core/genotype/parse/index'
 import { toDartsAssignment, toDartsText, toNb201String } from '../../core/genotype/serialize'
 import { cifarEvalCost, formatDartsParams } from '../../core/metrics/params'
@@ -71,36 +73,42 @@ export const convertCommand: Command = {
     "DARTS text is written exactly as DARTS's genotype() logs it; several genotypes become NAME = Genotype(...) lines.\n" +
     'py is a genotypes.py module (namedtuple header, NAME = Genotype(...) lines) for DARTS-family code.\n' +
     'svg, pdf, png and tikz draw the cells of one DARTS genotype (pick it with --name when the input has several),\n' +
-    'sized for a single (3.33 in) or double (6.875 in) column. The PDF embeds DejaVu Sans (Helvetica, not embedded,\n' +
-    'when the font is missing); png needs Chromium. pdf and png are binary: give --out or redirect stdout.',
+    'sized for a single (3.33 in) or double (6.875 in) column, laid out by Graphviz dot. --style app draws the\n' +
+    "viewer's look (op-coloured edges, DejaVu Sans); --style darts the look of DARTS's visualize.py (black edges, serif).\n" +
+    'The PDF embeds DejaVu Sans or Serif (Helvetica, not embedded, when the font is missing); png needs Chromium.\n' +
+    'pdf and png are binary: give --out or redirect stdout. A cell too wide to print legibly is refused (exit 2).',
   positionals: [1, 1],
   options: {
     to: { type: 'string', value: 'FORMAT', help: `output format: ${ALL_FORMATS.join(', ')}` },
     name: { type: 'string', value: 'NAME', help: 'convert only the genotype with this name (or alias)' },
     cells: { type: 'string', value: 'CELLS', help: 'figures: both, normal or reduce', default: 'both' },
     width: { type: 'string', value: 'COLUMN', help: 'figures: single or double column width', default: 'single' },
+    style: { type: 'string', value: 'STYLE', help: "figures: app (the viewer's look) or darts (visualize.py's)", default: 'app' },
     out: { type: 'string', value: 'PATH', help: 'write to PATH instead of stdout' },
   },
   examples: [
     'hdarts genotype convert genotypes.py --to json --name DARTS_V2',
     'hdarts genotype convert genotypes.py --name DARTS_V2 --to pdf --width double --out darts_v2.pdf',
     'hdarts genotype convert genotypes.py --name PDARTS --to tikz --cells normal > pdarts_normal.tex',
+    'hdarts genotype convert genotypes.py --name DARTS_V2 --to svg --style darts --out darts_v2.svg',
     "echo '|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|' | hdarts genotype convert - --to json",
   ],
-  run(values, [file]) {
+  async run(values, [file]) {
     const to = values.to as string | undefined
     if (to === undefined) throw new CliError(`genotype convert: --to is required (${FORMATS.join(', ')})`)
     if (!(ALL_FORMATS as readonly string[]).includes(to))
       throw new CliError(`genotype convert: unknown format '${to}' (valid: ${ALL_FORMATS.join(', ')})`)
     const cells = choice(values, 'cells', CELLS, 'both')
     const width = choice(values, 'width', WIDTHS, 'single')
+    const style = choice(values, 'style', FIGURE_STYLES, 'app')
     const out = values.out as string | undefined
     // Refused before any work: a PNG or PDF dumped on a terminal garbles it.
     if (BINARY_FORMATS.includes(to) && out === undefined && process.stdout.isTTY)
       throw new CliError(`genotype convert: --to ${to} writes binary data; give --out FILE or redirect stdout`)
     const list = load(file!, values.name as string | undefined)
     if ((FIGURE_FORMATS as readonly string[]).includes(to)) {
-      const fig = renderFigure(list, to as FigureFormat, { cells, width })
+      await loadLayoutEngine()
+      const fig = await renderFigure(list, to as FigureFormat, { cells, width, style })
       for (const w of fig.warnings) process.stderr.write(`hdarts: warning: ${w}\n`)
       writeOutput(fig.data, out)
     } else {

@@ -1,17 +1,22 @@
-/** Genotype → file bytes for `genotype convert --to py|svg|tikz|pdf|png` (the figure formats need one DARTS genotype). */
-import { deflateSync } from 'node:zlib'
+/**
+ * Genotype → file bytes for `genotype convert --to py|svg|tikz|pdf|png` (the figure formats need one DARTS
+ * genotype, and the layout engine loaded: `await loadLayoutEngine()`).
+ */
 import type { DartsGenotype, NamedGenotype } from '../../core/genotype/model'
 import {
   cellFigure,
+  type Figure,
   type FigureCells,
+  type FigureStyle,
+  FigureTooLargeError,
   type FigureWidth,
-  figureToPdf,
   figureToSvg,
   figureToTikz,
   toDartsPy,
 } from '../../core/genotype/export/index'
 import { CliError } from '../errors'
 import { svgToPng } from './chromium'
+import { figureToPdf } from '../../main/export/pdf'
 import { loadPdfFont } from './font'
 
 export const FIGURE_FORMATS = ['svg', 'pdf', 'png', 'tikz'] as const
@@ -37,24 +42,27 @@ export interface RenderedFigure {
   readonly warnings: readonly string[]
 }
 
-export function renderFigure(
+export async function renderFigure(
   list: readonly NamedGenotype[],
   to: FigureFormat,
-  opts: { cells: FigureCells; width: FigureWidth },
-): RenderedFigure {
+  opts: { cells: FigureCells; width: FigureWidth; style?: FigureStyle },
+): Promise<RenderedFigure> {
   if (list.length !== 1)
     throw new CliError(
       `a ${to} figure shows one genotype; the input has ${list.length} (pick one with --name: ${list.map((g) => g.name).join(', ')})`,
     )
   const [g] = dartsOnly(list, `a ${to} cell figure`)
-  const fig = cellFigure(g!.genotype, { ...opts, name: g!.name })
+  let fig: Figure
+  try {
+    fig = cellFigure(g!.genotype, { ...opts, name: g!.name })
+  } catch (err) {
+    if (err instanceof FigureTooLargeError) throw new CliError(err.message)
+    throw err
+  }
   if (to === 'svg') return { data: figureToSvg(fig), warnings: [] }
   if (to === 'tikz') return { data: figureToTikz(fig), warnings: [] }
   if (to === 'png') return { data: svgToPng(figureToSvg(fig), fig.width, fig.height), warnings: [] }
-  const font = loadPdfFont()
-  const pdf = figureToPdf(fig, {
-    ...(font.bytes ? { font: font.bytes } : {}),
-    deflate: (d) => new Uint8Array(deflateSync(d)),
-  })
+  const font = loadPdfFont(process.env, fig.font)
+  const pdf = await figureToPdf(fig, font.bytes ? { font: font.bytes } : {})
   return { data: pdf.bytes, warnings: font.warning ? [font.warning] : [] }
 }

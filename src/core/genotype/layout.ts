@@ -1,15 +1,20 @@
 /**
- * Cell drawings as pure geometry, in the style of DARTS's visualize.py (graphviz, rankdir=LR): inputs
- * on the left, the output on the right, intermediate nodes layered by depth in between. The renderer
- * only draws rects and SVG paths.
+ * Cell drawings as pure geometry, laid out by Graphviz `dot` (rankdir=LR, as DARTS's visualize.py):
+ * inputs on the left, the output on the right, edge labels beside their edges. Every op label gets a
+ * box of its measured size that dot places like a node (its virtual label node), so labels overlap
+ * neither each other nor node boxes. The app's viewer and every export (SVG, PDF, PNG, TikZ) draw
+ * this one geometry.
  */
 import { dartsStepsForRows } from '../metrics/heatmap'
 import { softmaxRows } from '../metrics/math'
 import { dartsEdgeCount } from '../searchSpaces'
 import { type CellGraph, CELL_OUTPUT_ID, type GraphEdge, type GraphNode, type GraphNodeKind, stateId } from './cellGraph'
 import { checkShape } from './derive'
+import { dotQuote, runDot } from './dot'
+import { type FontFamily, textWidth } from './export/geometry'
 
 export { OP_COLORS, opColor } from './opColors'
+export { layoutEngineReady, loadLayoutEngine } from './dot'
 
 export interface LaidNode {
   readonly id: string
@@ -29,11 +34,15 @@ export interface LaidEdge {
   readonly kind: 'op' | 'concat'
   readonly op?: string
   readonly weight?: number
-  /** `M … C …`: one cubic from the source's right side to the target's left side. */
+  /** `M … C … [C …] L tip`: dot's spline from the source to the arrow's base, then the arrow's tip. */
   readonly path: string
-  /** A point on the curve for the op name. */
+  /** The text the label box was reserved for; '' for concat edges and unlabelled layouts. */
+  readonly label: string
+  /** Centre of the label box (on the curve's midpoint when there is no label). */
   readonly labelX: number
   readonly labelY: number
+  /** The box reserved for the label (top-left, size); absent without a label. */
+  readonly labelBox?: { readonly x: number; readonly y: number; readonly width: number; readonly height: number }
 }
 
 export interface CellLayout {
@@ -48,225 +57,146 @@ export interface WeightedGraph extends CellGraph {
   readonly weights: Readonly<Record<string, number>>
 }
 
-const MARGIN = 12
-const PORT_SPACING = 8
-/** Vertical distance between parallel edges inside a dummy slot, and between a dummy and its neighbours. */
-const BUNDLE_SPACING = 4
-const DUMMY_GAP = 6
+export interface LayoutOptions {
+  /** Smallest node box; nodes grow to fit their label. */
+  readonly nodeWidth?: number
+  readonly nodeHeight?: number
+  /** Font size of op labels, whose boxes the layout reserves; 0 lays out without labels (the weighted view). */
+  readonly labelSize?: number
+  /** Font size of node names (nodes are made wide enough for them). */
+  readonly nodeLabelSize?: number
+  /** The font labels are measured in. */
+  readonly font?: FontFamily
+  /** The text an op edge carries; its op by default (the diff view writes `a → b`). */
+  readonly edgeLabel?: (e: GraphEdge) => string
+  /** Gap between ranks (columns) and between boxes of one rank. */
+  readonly rankSep?: number
+  readonly nodeSep?: number
+  /** Length of the arrowhead dot leaves room for at each edge's end. */
+  readonly arrowLength?: number
+  /** `LR` (DARTS's, the default): inputs left, output right. `TB`: inputs on top, for deep cells in a narrow column. */
+  readonly direction?: 'LR' | 'TB'
+}
+
+const MARGIN = 4
+/** Graphviz takes HTML-label sizes in whole points, so the layout runs K times larger and scales back. */
+const K = 8
+/** Room around a label's glyphs inside its box. */
+const LABEL_PAD = 2
 
 const positive = (v: number | undefined, d: number): number => (v !== undefined && Number.isFinite(v) && v > 0 ? v : d)
 const nonNegative = (v: number | undefined, d: number): number => (v !== undefined && Number.isFinite(v) && v >= 0 ? v : d)
 const r2 = (v: number): number => Math.round(v * 100) / 100
+const pts = (s: string): [number, number][] =>
+  s
+    .trim()
+    .split(/\s+/)
+    .map((p) => p.split(',').map(Number) as [number, number])
 
-/** Inputs in column 0; a node one column right of its rightmost source; the output right of everything. */
-function columns(graph: CellGraph): Map<string, number> {
-  const sources = new Map<string, string[]>()
-  for (const e of graph.edges) sources.set(e.target, [...(sources.get(e.target) ?? []), e.source])
-  const kind = new Map(graph.nodes.map((n) => [n.id, n.kind]))
-  const col = new Map<string, number>()
-  const visiting = new Set<string>()
-  const colOf = (id: string): number => {
-    const known = col.get(id)
-    if (known !== undefined) return known
-    if (kind.get(id) === 'input' || visiting.has(id)) return 0 // visiting: a cycle, which cell graphs never have
-    visiting.add(id)
-    const srcs = (sources.get(id) ?? []).filter((s) => kind.get(s) !== undefined && kind.get(s) !== 'output')
-    const c = 1 + Math.max(0, ...srcs.map(colOf))
-    visiting.delete(id)
-    col.set(id, c)
-    return c
-  }
-  for (const n of graph.nodes) if (n.kind === 'input') col.set(n.id, 0)
-  for (const n of graph.nodes) if (n.kind === 'intermediate') colOf(n.id)
-  const last = 1 + Math.max(0, ...[...col.values()])
-  for (const n of graph.nodes) if (n.kind === 'output') col.set(n.id, last)
-  return col
-}
-
-/** Segments `[column, y at column, y at column + 1, edges]`; two in the same gap cross when their ends swap order. */
-function crossings(segs: readonly (readonly [number, number, number, number])[]): number {
-  let n = 0
-  for (let i = 0; i < segs.length; i++)
-    for (let j = i + 1; j < segs.length; j++) {
-      const [c, u1, v1, m1] = segs[i]!
-      const [d, u2, v2, m2] = segs[j]!
-      if (c === d && (u1 - u2) * (v1 - v2) < 0) n += m1 * m2
-    }
-  return n
-}
-
-/** A column slot: a node, or a dummy that carries a bundle of edges across a column (Sugiyama). */
-interface Item {
-  readonly node?: GraphNode
-  readonly h: number
-  readonly c: number
-}
-
-/** The edges between one (source, target) pair, and the slots they pass through, endpoints included. */
-interface Bundle {
-  readonly edges: GraphEdge[]
-  readonly chain: string[]
-}
-
-/** Control-point x's of a cubic with horizontal tangents from x0 to x1, as graphviz draws rankdir=LR splines. */
-const controls = (x0: number, x1: number): [number, number] => {
-  const dx = Math.max(12, (x1 - x0) / 2)
-  return [x0 + dx, x1 - dx]
+/** The box a label of `text` needs at `size` pt (width, height). */
+export function labelSize(text: string, size: number, font: FontFamily = 'sans'): [number, number] {
+  return [textWidth(text, size, font) + 2 * LABEL_PAD, size * 1.25 + LABEL_PAD]
 }
 
 /**
- * Lays out a cell graph (cellGraph, nb201Graph, motifGraph or mixingGraph). Edges that skip columns
- * run through dummy slots, so they pass between nodes rather than under them; within a column slots
- * are ordered by barycenter sweeps, keeping the order with the fewest crossings; inputs keep their
- * given order. Parallel edges and the edges of busy nodes get fanned-out ports, so no two edges share
- * a path. Node x/y are top-left corners.
+ * Lays out a cell graph (cellGraph, nb201Graph, motifGraph or mixingGraph) with dot. Inputs share the
+ * first rank in their given order (top to bottom, or left to right in `TB`), the output takes the last. Node x/y are top-left corners; y points
+ * down. Requires `loadLayoutEngine()` to have resolved.
  */
-export function layoutCell(
-  graph: CellGraph,
-  opts: { nodeWidth?: number; nodeHeight?: number; colGap?: number; rowGap?: number } = {},
-): CellLayout {
+export function layoutCell(graph: CellGraph, opts: LayoutOptions = {}): CellLayout {
   const nw = positive(opts.nodeWidth, 72)
   const nh = positive(opts.nodeHeight, 36)
-  const colGap = nonNegative(opts.colGap, 120)
-  const rowGap = nonNegative(opts.rowGap, 28)
-  const col = columns(graph)
-  const nCols = 1 + Math.max(0, ...col.values())
+  const size = nonNegative(opts.labelSize, 10)
+  const nodeSize = positive(opts.nodeLabelSize, 12)
+  const font = opts.font ?? 'sans'
+  const rankSep = nonNegative(opts.rankSep, 24)
+  const nodeSep = nonNegative(opts.nodeSep, 10)
+  const arrowLength = nonNegative(opts.arrowLength, 8)
   const known = new Set(graph.nodes.map((n) => n.id))
   const edges = graph.edges.filter((e) => known.has(e.source) && known.has(e.target))
+  const textOf = (e: GraphEdge): string => (size > 0 && e.kind === 'op' ? (opts.edgeLabel?.(e) ?? e.op ?? '') : '')
+  const name = new Map(graph.nodes.map((n, i) => [n.id, `n${i}`]))
+  const inch = (v: number): string => String(Math.round(((v * K) / 72) * 1e4) / 1e4)
+  const widthOf = (n: GraphNode): number => Math.max(nw, textWidth(n.label, nodeSize, font) + 2 * nodeSize)
 
-  const items = new Map<string, Item>()
-  const layers: string[][] = Array.from({ length: nCols }, () => [])
-  for (const n of graph.nodes) {
-    items.set(n.id, { node: n, h: nh, c: col.get(n.id)! })
-    layers[col.get(n.id)!]!.push(n.id)
-  }
-  const bundles = new Map<string, Bundle>()
-  for (const e of edges) {
-    const key = `${e.source}\u0000${e.target}`
-    const b = bundles.get(key)
-    if (b) b.edges.push(e)
-    else bundles.set(key, { edges: [e], chain: [] })
-  }
-  for (const [key, b] of bundles) {
-    const { source, target } = b.edges[0]!
-    b.chain.push(source)
-    for (let c = col.get(source)! + 1; c < col.get(target)!; c++) {
-      const id = `\u0000${key}@${c}`
-      items.set(id, { h: (b.edges.length - 1) * BUNDLE_SPACING, c })
-      layers[c]!.push(id)
-      b.chain.push(id)
+  const lines: string[] = [
+    'digraph cell {',
+    `rankdir=${opts.direction === 'TB' ? 'TB' : 'LR'}; nodesep=${inch(nodeSep)}; ranksep=${inch(rankSep)}; margin=0; pad=0; splines=spline;`,
+    'node [shape=box, fixedsize=true, label=""];',
+    // dot's arrowsize 1 is 10 points long.
+    `edge [arrowhead=normal, arrowsize=${Math.round(((arrowLength * K) / 10) * 100) / 100}];`,
+  ]
+  for (const n of graph.nodes) lines.push(`${name.get(n.id)} [width=${inch(widthOf(n))}, height=${inch(nh)}];`)
+  const inputs = graph.nodes.filter((n) => n.kind === 'input').map((n) => name.get(n.id)!)
+  const outputs = graph.nodes.filter((n) => n.kind === 'output').map((n) => name.get(n.id)!)
+  // source/sink (not min/max): no other node may share the inputs' or the output's rank.
+  if (inputs.length) lines.push(`{ rank=source; ${inputs.join('; ')}; }`)
+  if (outputs.length) lines.push(`{ rank=sink; ${outputs.join('; ')}; }`)
+  // A node nothing feeds (an NB201 node behind `none` edges) still goes right of the inputs.
+  const fed = new Set(edges.map((e) => e.target))
+  if (inputs.length)
+    for (const n of graph.nodes)
+      if (n.kind === 'intermediate' && !fed.has(n.id)) lines.push(`${inputs[0]} -> ${name.get(n.id)} [style=invis];`)
+  // Keep the inputs in their given order, top to bottom (c_{k-2} above c_{k-1}, as DARTS draws them).
+  for (let i = 1; i < inputs.length; i++) lines.push(`${inputs[i - 1]} -> ${inputs[i]} [style=invis];`)
+  edges.forEach((e, i) => {
+    const text = textOf(e)
+    const attrs = [`id=${dotQuote(`e${i}`)}`]
+    if (text) {
+      const [w, h] = labelSize(text, size, font)
+      attrs.push(
+        `label=<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0" FIXEDSIZE="TRUE" WIDTH="${Math.ceil(w * K)}" HEIGHT="${Math.ceil(h * K)}"><TR><TD></TD></TR></TABLE>>`,
+      )
     }
-    b.chain.push(target)
-  }
-  const segments = [...bundles.values()].flatMap((b) => b.chain.slice(1).map((v, k) => [b.chain[k]!, v, b.edges.length] as const))
+    lines.push(`${name.get(e.source)} -> ${name.get(e.target)} [${attrs.join(', ')}];`)
+  })
+  lines.push('}')
+  const out = runDot(lines.join('\n'))
 
-  const gap = (a: string, b: string) => (items.get(a)!.node && items.get(b)!.node ? rowGap : DUMMY_GAP)
-  const columnHeight = (layer: readonly string[]) =>
-    layer.reduce((h, id, k) => h + items.get(id)!.h + (k > 0 ? gap(layer[k - 1]!, id) : 0), 0)
-  const innerH = Math.max(nh, ...layers.map(columnHeight))
-  const colX = (c: number): number => MARGIN + c * (nw + colGap)
-  /** Slot id → its centre y. */
-  const position = (): Map<string, number> => {
-    const y = new Map<string, number>()
-    layers.forEach((layer) => {
-      let top = MARGIN + (innerH - columnHeight(layer)) / 2
-      layer.forEach((id, k) => {
-        if (k > 0) top += gap(layer[k - 1]!, id)
-        y.set(id, top + items.get(id)!.h / 2)
-        top += items.get(id)!.h
-      })
-    })
-    return y
-  }
-  const score = (): number => {
-    const y = position()
-    return crossings(segments.map(([u, v, m]) => [items.get(u)!.c, y.get(u)!, y.get(v)!, m]))
-  }
-  // Barycenter sweeps over the middle columns; the inputs and the output stay put.
-  const sweep = (c: number, forward: boolean) => {
-    const y = position()
-    const bary = new Map<string, number>()
-    for (const id of layers[c]!) {
-      // Weighted by bundle size, so a 7-edge bundle pulls harder than a single edge.
-      const near = segments.filter(([u, v]) => (forward ? v : u) === id)
-      const w = near.reduce((sum, [, , m]) => sum + m, 0)
-      const sum = near.reduce((acc, [u, v, m]) => acc + m * y.get(forward ? u : v)!, 0)
-      bary.set(id, w > 0 ? sum / w : y.get(id)!)
-    }
-    layers[c]!.sort((a, b) => bary.get(a)! - bary.get(b)!)
-  }
-  let best = layers.map((l) => [...l])
-  let bestScore = score()
-  for (let round = 0; round < 4 && bestScore > 0; round++) {
-    for (let c = 1; c < nCols - 1; c++) sweep(c, true)
-    for (let c = nCols - 2; c >= 1; c--) sweep(c, false)
-    const s = score()
-    if (s < bestScore) [best, bestScore] = [layers.map((l) => [...l]), s]
-  }
-  best.forEach((l, c) => (layers[c] = l))
-  const ys = position()
-
+  const [, , bbW, bbH] = out.bb.split(',').map(Number) as [number, number, number, number]
+  // dot's points, y up, K-fold → design units, y down, with a margin.
+  const X = (x: number): number => MARGIN + x / K
+  const Y = (y: number): number => MARGIN + (bbH - y) / K
+  const byName = new Map((out.objects ?? []).map((o) => [o.name, o]))
   const laid = new Map<string, LaidNode>()
   for (const n of graph.nodes) {
-    const c = col.get(n.id)!
-    laid.set(n.id, { id: n.id, label: n.label, kind: n.kind, x: colX(c), y: ys.get(n.id)! - nh / 2, width: nw, height: nh })
-  }
-
-  // Ports: a node's edges spread along its side, ordered by the height of the next slot so they do not cross there.
-  const bundleOf = new Map<GraphEdge, Bundle>()
-  for (const b of bundles.values()) for (const e of b.edges) bundleOf.set(e, b)
-  const ports = (side: 'out' | 'in'): Map<GraphEdge, number> => {
-    const byNode = new Map<string, { e: GraphEdge; i: number }[]>()
-    edges.forEach((e, i) => {
-      const id = side === 'out' ? e.source : e.target
-      byNode.set(id, [...(byNode.get(id) ?? []), { e, i }])
+    const o = byName.get(name.get(n.id)!)!
+    const [cx, cy] = pts(o.pos!)[0]!
+    const [w, h] = [(Number(o.width) * 72) / K, (Number(o.height) * 72) / K]
+    laid.set(n.id, {
+      id: n.id,
+      label: n.label,
+      kind: n.kind,
+      x: r2(X(cx!) - w / 2),
+      y: r2(Y(cy!) - h / 2),
+      width: r2(w),
+      height: r2(h),
     })
-    const out = new Map<GraphEdge, number>()
-    for (const [id, list] of byNode) {
-      const next = (e: GraphEdge) => {
-        const chain = bundleOf.get(e)!.chain
-        return ys.get(side === 'out' ? chain[1]! : chain[chain.length - 2]!)!
-      }
-      list.sort((a, b) => next(a.e) - next(b.e) || a.i - b.i)
-      const step = list.length > 1 ? Math.min(PORT_SPACING, (0.7 * nh) / (list.length - 1)) : 0
-      list.forEach(({ e }, k) => out.set(e, ys.get(id)! + (k - (list.length - 1) / 2) * step))
-    }
-    return out
   }
-  const outPort = ports('out')
-  const inPort = ports('in')
+  const dotEdges = new Map((out.edges ?? []).filter((e) => e.id).map((e) => [e.id!, e]))
   const weights = 'weights' in graph ? (graph as WeightedGraph).weights : undefined
-
-  const laidEdges: LaidEdge[] = edges.map((e) => {
-    const b = bundleOf.get(e)!
-    const m = b.edges.length
-    const k = b.edges.indexOf(e)
-    const offset = (k - (m - 1) / 2) * BUNDLE_SPACING
-    let [x, y] = [laid.get(e.source)!.x + nw, outPort.get(e)!]
-    let d = `M ${r2(x)} ${r2(y)}`
-    // Labels sit on the first segment, a little before its middle so two crossing edges do not share a
-    // spot; parallel edges stagger theirs along it.
-    const u = m > 1 ? 0.25 + (0.4 * k) / (m - 1) : 0.4
-    let label: [number, number] | undefined
-    const to = (x1: number, y1: number) => {
-      const [c1x, c2x] = controls(x, x1)
-      if (!label) {
-        const v = 1 - u
-        label = [
-          v ** 3 * x + 3 * v * v * u * c1x + 3 * v * u * u * c2x + u ** 3 * x1,
-          (v ** 3 + 3 * v * v * u) * y + (3 * v * u * u + u ** 3) * y1,
-        ]
-      }
-      d += ` C ${r2(c1x)} ${r2(y)}, ${r2(c2x)} ${r2(y1)}, ${r2(x1)} ${r2(y1)}`
-      ;[x, y] = [x1, y1]
+  const laidEdges: LaidEdge[] = edges.map((e, i) => {
+    const d = dotEdges.get(`e${i}`)!
+    // pos: `e,tipx,tipy p0 p1 p2 p3 …`, a cubic B-spline given as Bézier control points.
+    const parts = d.pos.split(' ')
+    const tip = parts[0]!.startsWith('e,') ? pts(parts.shift()!.slice(2))[0] : undefined
+    if (parts[0]?.startsWith('s,')) parts.shift()
+    const ctl = pts(parts.join(' ')).map(([x, y]) => [r2(X(x)), r2(Y(y))] as const)
+    let path = `M ${ctl[0]![0]} ${ctl[0]![1]}`
+    for (let k = 1; k + 2 < ctl.length; k += 3)
+      path += ` C ${ctl[k]![0]} ${ctl[k]![1]}, ${ctl[k + 1]![0]} ${ctl[k + 1]![1]}, ${ctl[k + 2]![0]} ${ctl[k + 2]![1]}`
+    if (tip) path += ` L ${r2(X(tip[0]))} ${r2(Y(tip[1]))}`
+    const text = textOf(e)
+    const mid = ctl[Math.floor(ctl.length / 2)]!
+    let labelX = mid[0]
+    let labelY = mid[1]
+    let labelBox: LaidEdge['labelBox']
+    if (text && d.lp) {
+      const [lx, ly] = pts(d.lp)[0]!
+      ;[labelX, labelY] = [r2(X(lx!)), r2(Y(ly!))]
+      const [w, h] = labelSize(text, size, font)
+      labelBox = { x: r2(labelX - w / 2), y: r2(labelY - h / 2), width: r2(w), height: r2(h) }
     }
-    for (const id of b.chain.slice(1, -1)) {
-      const yd = ys.get(id)! + offset
-      to(colX(items.get(id)!.c), yd)
-      d += ` L ${r2(x + nw)} ${r2(yd)}`
-      x += nw
-    }
-    to(laid.get(e.target)!.x, inPort.get(e)!)
     const weight = weights?.[e.id]
     return {
       id: e.id,
@@ -275,14 +205,16 @@ export function layoutCell(
       kind: e.kind,
       ...(e.op !== undefined ? { op: e.op } : {}),
       ...(weight !== undefined ? { weight } : {}),
-      path: d,
-      labelX: r2(label![0]),
-      labelY: r2(label![1]),
+      path,
+      label: text,
+      labelX,
+      labelY,
+      ...(labelBox ? { labelBox } : {}),
     }
   })
   return {
-    width: 2 * MARGIN + nCols * nw + (nCols - 1) * colGap,
-    height: 2 * MARGIN + innerH,
+    width: r2(2 * MARGIN + bbW / K),
+    height: r2(2 * MARGIN + bbH / K),
     nodes: graph.nodes.map((n) => laid.get(n.id)!),
     edges: laidEdges,
   }

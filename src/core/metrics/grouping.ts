@@ -2,7 +2,7 @@
  * Grouping runs by a config parameter (method, lr, …) and the seed-aggregated summary table the
  * compare view shows: mean ± std per group and metric, with Welch p-values against a baseline group.
  */
-import { finite, mean, std, welchTTest } from './stats'
+import { finite, mean, std, type TestUndefined, welchTTest } from './stats'
 
 export interface Groupable {
   readonly id: string
@@ -71,6 +71,8 @@ export interface SummaryCell {
   readonly n: number
   /** Two-sided Welch p vs the baseline group; null for the baseline itself or when the test is undefined. */
   readonly p: number | null
+  /** Why there is no p although a baseline was named (e.g. 'n too small'); absent otherwise. */
+  readonly pUndefined?: TestUndefined
 }
 
 export interface SummaryRow {
@@ -100,8 +102,11 @@ export function summaryTable<T extends Groupable>(
     const cells: Record<string, SummaryCell> = {}
     for (const metric of metrics) {
       const xs = valuesOf(g, metric)
-      const p = base && base !== g ? (welchTTest(xs, valuesOf(base, metric))?.p ?? null) : null
-      cells[metric] = xs.length === 0 ? { mean: null, std: null, n: 0, p } : { mean: mean(xs), std: std(xs), n: xs.length, p }
+      const test = base && base !== g ? welchTTest(xs, valuesOf(base, metric)) : null
+      const p = test?.ok ? test.p : null
+      const why = test && !test.ok ? { pUndefined: test.reason } : {}
+      cells[metric] =
+        xs.length === 0 ? { mean: null, std: null, n: 0, p, ...why } : { mean: mean(xs), std: std(xs), n: xs.length, p, ...why }
     }
     return { group: g.value, label: g.label, n: g.runs.length, cells }
   })
@@ -124,9 +129,9 @@ export function formatMeanStd(cell: SummaryCell, digits = 2, scale = 1): string 
   return `${m} ± ${fixed(cell.std * scale, digits)}`
 }
 
-/** `< 0.001`, `0.034`, or `—` when there is no p. */
-export function formatP(p: number | null): string {
-  if (p === null || !Number.isFinite(p)) return '—'
+/** `< 0.001`, `0.034`; without a p, why not ('n too small') or `—`. */
+export function formatP(p: number | null, why?: TestUndefined): string {
+  if (p === null || !Number.isFinite(p)) return why ?? '—'
   if (p < 0.001) return '< 0.001'
   return p.toFixed(3)
 }

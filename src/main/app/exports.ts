@@ -23,11 +23,12 @@ function checkRuns(store: Store, ids: readonly string[]): string[] {
   return unique
 }
 
-export function exportGenotypeOp(req: ApiParsedRequest<'export.genotype'>): ExportFileResponse {
-  const f = exportGenotype(req.text, req.format, {
+export async function exportGenotypeOp(req: ApiParsedRequest<'export.genotype'>): Promise<ExportFileResponse> {
+  const f = await exportGenotype(req.text, req.format, {
     ...(req.name !== undefined ? { name: req.name } : {}),
     cells: req.cells,
     width: req.width,
+    style: req.style,
   })
   return { filename: f.filename, mime: f.mime, base64: base64(f.data), bytes: byteLength(f.data), notes: f.warnings }
 }
@@ -40,13 +41,13 @@ export function exportTableOp(store: Store, req: ApiParsedRequest<'export.table'
   return { filename: `${name}.${ext}`, mime, text: tableText(table, req.format), notes: table.notes }
 }
 
-export function exportBundleOp(
+export async function exportBundleOp(
   store: Store,
   req: ApiParsedRequest<'export.bundle'>,
   limit = BUNDLE_LIMIT_BYTES,
-): ExportFileResponse {
+): Promise<ExportFileResponse> {
   const ids = checkRuns(store, req.ids)
-  const b = buildBundle(store, ids, req.groupBy !== undefined ? { groupBy: req.groupBy } : {})
+  const b = await buildBundle(store, ids, req.groupBy !== undefined ? { groupBy: req.groupBy } : {})
   if (b.bytes.byteLength > limit)
     throw new ApiError(
       'bad-request',

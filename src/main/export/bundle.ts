@@ -13,6 +13,7 @@ import { EVENTS_FILE, RUN_FILE } from '../../core/run/runFile'
 import type { TableFormat } from '../../core/tables/index'
 import type { RunRow, Store } from '../store'
 import { parseGenotypes } from '../../core/genotype/parse/index'
+import { loadLayoutEngine } from '../../core/genotype/layout'
 import { exportGenotype, type GenotypeFormat, safeName } from './genotype'
 import { bundleReadme } from './readme'
 import { reproduction, type Reproduction } from './reproduce'
@@ -87,7 +88,7 @@ function runFileOf(row: RunRow): { text: string; versions: Record<string, string
   return { text: JSON.stringify(file, null, 2) + '\n', versions: {}, rebuilt: true }
 }
 
-function runEntries(row: RunRow, notes: string[]): { entries: ZipEntry[]; run: BundleRun } {
+async function runEntries(row: RunRow, notes: string[]): Promise<{ entries: ZipEntry[]; run: BundleRun }> {
   const dir = `runs/${safeName(row.id, 'run')}`
   const entries: ZipEntry[] = []
   const add = (name: string, data: Uint8Array | string) => entries.push({ name: `${dir}/${name}`, data })
@@ -123,7 +124,7 @@ function runEntries(row: RunRow, notes: string[]): { entries: ZipEntry[]; run: B
   if (row.finalGenotype) {
     for (const format of genotypeFormatsOf(row.finalGenotype)) {
       try {
-        const f = exportGenotype(row.finalGenotype, format)
+        const f = await exportGenotype(row.finalGenotype, format)
         add(`genotype.${f.filename.split('.').pop()}`, f.data)
         for (const w of f.warnings) if (!notes.includes(w)) notes.push(w)
       } catch (err) {
@@ -170,7 +171,7 @@ export interface BundleOptions {
 }
 
 /** Builds the bundle of `ids` (resolved run ids, in table order); StoreError-free: unknown ids must be checked by the caller. */
-export function buildBundle(store: Store, ids: readonly string[], opts: BundleOptions = {}): Bundle {
+export async function buildBundle(store: Store, ids: readonly string[], opts: BundleOptions = {}): Promise<Bundle> {
   const date = opts.date ?? new Date()
   const notes: string[] = []
   const entries: ZipEntry[] = []
@@ -178,7 +179,7 @@ export function buildBundle(store: Store, ids: readonly string[], opts: BundleOp
   for (const id of ids) {
     const row = store.getRun(id)
     if (!row) continue
-    const r = runEntries(row, notes)
+    const r = await runEntries(row, notes)
     entries.push(...r.entries)
     runs.push(r.run)
   }

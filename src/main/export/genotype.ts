@@ -3,21 +3,25 @@
  * `export.genotype` and the bundle's per-run files. Same writers as `hdarts genotype convert`, with
  * errors as ExportError (one line) instead of the CLI's exit codes, so both the app and the CLI can use it.
  */
-import { deflateSync } from 'node:zlib'
 import {
   cellFigure,
+  type Figure,
   type FigureCells,
+  type FigureStyle,
+  FigureTooLargeError,
   type FigureWidth,
-  figureToPdf,
   figureToSvg,
   figureToTikz,
   toDartsPy,
 } from '../../core/genotype/export/index'
 import { toJson } from '../../core/genotype/json'
+import { loadLayoutEngine } from '../../core/genotype/layout'
 import type { DartsGenotype, NamedGenotype } from '../../core/genotype/model'
 import { parseGenotypes, selectGenotype } from '../../core/genotype/parse/index'
 import { toNb201String } from '../../core/genotype/serialize'
+import type { FontFamily } from '../../core/genotype/export/geometry'
 import { loadPdfFont } from '../../cli/render/font'
+import { figureToPdf } from './pdf'
 
 export const GENOTYPE_FORMATS = ['py', 'json', 'nb201', 'svg', 'pdf', 'tikz'] as const
 export type GenotypeFormat = (typeof GENOTYPE_FORMATS)[number]
@@ -57,19 +61,27 @@ function darts(g: NamedGenotype, what: string): DartsGenotype {
   return g.genotype
 }
 
-/** The PDF font is read once per process: it is ~750 KB and never changes while the app runs. */
-let font: ReturnType<typeof loadPdfFont> | null = null
-const pdfFont = () => (font ??= loadPdfFont())
+/** The PDF fonts are read once per process: each is ~750 KB and never changes while the app runs. */
+const fonts = new Map<FontFamily, ReturnType<typeof loadPdfFont>>()
+const pdfFont = (family: FontFamily) => fonts.get(family) ?? fonts.set(family, loadPdfFont(process.env, family)).get(family)!
 
 export interface GenotypeExportOptions {
   /** Which genotype of a multi-genotype text; required for figures when there are several. */
   readonly name?: string
   readonly cells?: FigureCells
   readonly width?: FigureWidth
+  readonly style?: FigureStyle
 }
 
+const FIGURES: readonly GenotypeFormat[] = ['svg', 'pdf', 'tikz']
+
 /** Parses `text` (any spelling the core reads) and writes one file; GenotypeError for unparsable text. */
-export function exportGenotype(text: string, format: GenotypeFormat, opts: GenotypeExportOptions = {}): ExportFile {
+export async function exportGenotype(
+  text: string,
+  format: GenotypeFormat,
+  opts: GenotypeExportOptions = {},
+): Promise<ExportFile> {
+  if (FIGURES.includes(format)) await loadLayoutEngine()
   const all = parseGenotypes(text)
   const list = opts.name !== undefined ? [selectGenotype(all, opts.name)] : all
   const [ext, mime] = EXT[format]
@@ -95,14 +107,21 @@ export function exportGenotype(text: string, format: GenotypeFormat, opts: Genot
       `a ${format} figure shows one genotype; the text has ${list.length} (pick one by name: ${list.map((g) => g.name).join(', ')})`,
     )
   const g = list[0]!
-  const fig = cellFigure(darts(g, `a ${format} cell figure`), {
-    cells: opts.cells ?? 'both',
-    width: opts.width ?? 'single',
-    name: g.name,
-  })
+  let fig: Figure
+  try {
+    fig = cellFigure(darts(g, `a ${format} cell figure`), {
+      cells: opts.cells ?? 'both',
+      width: opts.width ?? 'single',
+      style: opts.style ?? 'app',
+      name: g.name,
+    })
+  } catch (err) {
+    if (err instanceof FigureTooLargeError) throw new ExportError(err.message)
+    throw err
+  }
   if (format === 'svg') return file(figureToSvg(fig))
   if (format === 'tikz') return file(figureToTikz(fig))
-  const f = pdfFont()
-  const pdf = figureToPdf(fig, { ...(f.bytes ? { font: f.bytes } : {}), deflate: (d) => new Uint8Array(deflateSync(d)) })
+  const f = pdfFont(fig.font)
+  const pdf = await figureToPdf(fig, f.bytes ? { font: f.bytes } : {})
   return file(pdf.bytes, f.warning ? [f.warning] : [])
 }

@@ -88,10 +88,21 @@ describe('summaryTable', () => {
 
   it('gives Welch p against the baseline', () => {
     const rows = summaryTable(groups, ['acc'], value, 'darts')
-    const p = welchTTest([0.974, 0.976, 0.972], [0.97, 0.971])!.p
+    const test = welchTTest([0.974, 0.976, 0.972], [0.97, 0.971])
+    const p = test.ok ? test.p : NaN
     expect(rows[1]!.cells['acc']!.p).toBeCloseTo(p, 14)
     expect(p).toBeGreaterThan(0)
     expect(p).toBeLessThan(1)
+  })
+
+  it('says "n too small", never a number, when a side has fewer than 2 values', () => {
+    // No run logs a loss, so both sides have 0 values.
+    const rows = summaryTable(groups, ['loss'], value, 'darts')
+    const cell = rows[1]!.cells['loss']!
+    expect(cell.p).toBeNull()
+    expect(cell.pUndefined).toBe('n too small')
+    expect(formatP(cell.p, cell.pUndefined)).toBe('n too small')
+    expect(rows[0]!.cells['loss']!.pUndefined).toBeUndefined() // the baseline is not tested against itself
   })
 
   it('gives no p without a baseline, for an unknown baseline, or when Welch is undefined', () => {
@@ -117,5 +128,6 @@ describe('formatting', () => {
     expect(formatP(1)).toBe('1.000')
     expect(formatP(null)).toBe('—')
     expect(formatP(NaN)).toBe('—')
+    expect(formatP(null, 'no variance')).toBe('no variance')
   })
 })

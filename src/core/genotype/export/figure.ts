@@ -1,34 +1,48 @@
 /**
  * A cell figure as backend-neutral drawing primitives in points (1/72 in, y down): the SVG, TikZ and
- * PDF writers only translate these, so the three outputs show the same picture. Geometry comes from
- * layout.ts (the app's cell viewer uses the same), scaled to a journal column.
+ * PDF writers only translate these (and PNG is the SVG rasterized), so the outputs show the same
+ * picture. Geometry comes from layout.ts (Graphviz dot; the app's cell viewer uses the same), scaled
+ * to a journal column, in the app's look or DARTS's.
  */
 import { cellGraph } from '../cellGraph'
 import { layoutCell } from '../layout'
 import type { DartsGenotype } from '../model'
 import { opColor } from '../opColors'
-import { placeEdgeLabels } from './labels'
-import { type PathCmd, parsePath, textWidth } from './geometry'
+import { type FontFamily, type PathCmd, parsePath } from './geometry'
 
 export type FigureCells = 'both' | 'normal' | 'reduce'
 export type FigureWidth = 'single' | 'double'
+/** `app`: the viewer's look (op-coloured edges, DejaVu Sans). `darts`: DARTS's visualize.py (Graphviz, Times-like serif, black edges). */
+export type FigureStyle = 'app' | 'darts'
+export const FIGURE_STYLES: readonly FigureStyle[] = ['app', 'darts']
 
 export interface FigureOptions {
   readonly cells?: FigureCells
   readonly width?: FigureWidth
+  readonly style?: FigureStyle
   /** Shown as the figure's title (SVG <title>, PDF /Title); not drawn. */
   readonly name?: string
 }
 
 /** Column widths of common two-column templates (IEEE, NeurIPS/ICML are close): 3.33 in and 6.875 in. */
 export const COLUMN_PT: Readonly<Record<FigureWidth, number>> = { single: 3.33 * 72, double: 6.875 * 72 }
-/** Labels use DejaVu Sans first: the PDF embeds it, so the three outputs measure text alike. */
-export const FONT_STACK = "'DejaVu Sans', Verdana, 'Bitstream Vera Sans', Arial, sans-serif"
+/** Label fonts, DejaVu first: the PDF embeds it and the layout measures with its widths, so all outputs agree. */
+export const FONT_STACKS: Readonly<Record<FontFamily, string>> = {
+  sans: "'DejaVu Sans', Verdana, 'Bitstream Vera Sans', sans-serif",
+  serif: "'DejaVu Serif', 'Bitstream Vera Serif', serif",
+}
 
 export const NODE_FILL = { input: '#D4EDDA', intermediate: '#D6E6F5', output: '#FBE3BD' } as const
 export const NODE_STROKE = '#4D4D4D'
 export const CONCAT_COLOR = '#8C8C8C'
 export const TEXT_COLOR = '#1A1A1A'
+
+/** Smallest op-label size (pt) a printed figure may have; below it cellFigure refuses (FigureTooLargeError). */
+export const MIN_LABEL_PT = 4
+
+export class FigureTooLargeError extends Error {
+  override readonly name = 'FigureTooLargeError'
+}
 
 export interface FigRect {
   readonly x: number
@@ -53,6 +67,8 @@ export interface FigText {
   readonly bold?: boolean
   /** Draw a white outline first, so a label stays readable over the edges it crosses. */
   readonly halo?: boolean
+  /** What the text labels: an edge (its op), a node, or the panel. */
+  readonly role: 'edge' | 'node' | 'caption'
 }
 export interface FigEdge {
   readonly id: string
@@ -68,6 +84,8 @@ export interface FigEdge {
 }
 export interface Figure {
   readonly title: string
+  readonly style: FigureStyle
+  readonly font: FontFamily
   readonly width: number
   readonly height: number
   readonly edges: readonly FigEdge[]
@@ -78,15 +96,58 @@ export interface Figure {
   readonly ops: readonly string[]
 }
 
-const LABEL_PT = 7
-const NODE_PT = 8
+interface Look {
+  readonly font: FontFamily
+  readonly labelPt: number
+  readonly nodePt: number
+  readonly nodeW: number
+  readonly nodeH: number
+  readonly fill: Readonly<Record<'input' | 'intermediate' | 'output', string>>
+  readonly stroke: string
+  readonly strokeWidth: number
+  readonly rounded: boolean
+  readonly edge: (op: string | undefined, kind: 'op' | 'concat') => { color: string; width: number; dash?: number[] }
+  readonly halo: boolean
+}
+
+const LOOKS: Readonly<Record<FigureStyle, Look>> = {
+  app: {
+    font: 'sans',
+    labelPt: 7,
+    nodePt: 8,
+    nodeW: 30,
+    nodeH: 18,
+    fill: NODE_FILL,
+    stroke: NODE_STROKE,
+    strokeWidth: 0.6,
+    rounded: true,
+    edge: (op, kind) =>
+      kind === 'concat' ? { color: CONCAT_COLOR, width: 0.8, dash: [2, 2] } : { color: opColor(op ?? ''), width: 1.3 },
+    halo: true,
+  },
+  // visualize.py: Times 20 for nodes and edges, filled rects of at least 0.5 in, penwidth 2, default
+  // (black) edges; X11 colours darkseagreen2, lightblue, palegoldenrod. Here at 8 pt, in proportion.
+  darts: {
+    font: 'serif',
+    labelPt: 8,
+    nodePt: 8,
+    nodeW: 14.4,
+    nodeH: 14.4,
+    fill: { input: '#B4EEB4', intermediate: '#ADD8E6', output: '#EEE8AA' },
+    stroke: '#000000',
+    strokeWidth: 0.8,
+    rounded: false,
+    edge: () => ({ color: '#000000', width: 0.6 }),
+    halo: false,
+  },
+}
+
 const CAPTION_PT = 8.5
-const NODE_W = 30
-const NODE_H = 18
+/** Op labels at least this size (pt) keep DARTS's left-to-right drawing. */
+const COMFORT_PT = 5
 const PANEL_GAP = 14
-const MAX_SCALE = 9 / LABEL_PT
-/** Widest panel (design pt) so that a single column scales labels to no less than about 5 pt. */
-const PANEL_BUDGET = (3.33 * 72 * LABEL_PT) / 5
+/** Largest op-label size (pt): a lone cell in a double column stops growing there. */
+const MAX_LABEL_PT = 9
 
 const subLabel = (label: string): { text: string; sub?: string } => {
   const m = /^c_\{(.*)\}$/.exec(label)
@@ -103,17 +164,19 @@ interface Panel {
 }
 
 /** One cell in design units (points before scaling to the column): caption on top, graph below. */
-function panel(g: DartsGenotype, which: 'normal' | 'reduce'): Panel {
+function panel(g: DartsGenotype, which: 'normal' | 'reduce', look: Look, direction: 'LR' | 'TB'): Panel {
   const graph = cellGraph(g[which])
-  const opLabels = graph.edges.filter((e) => e.kind === 'op').map((e) => e.op ?? '')
-  // Room between columns for the longest op name, so labels fit between node boxes.
-  const longest = Math.max(40, ...opLabels.map((op) => textWidth(op, LABEL_PT)))
-  // ...but deep cells (PC-DARTS chains) would then shrink below legible text in a column, so the gap
-  // gives way first: a panel is at most PANEL_BUDGET wide before scaling.
-  const nCols = new Set(layoutCell(graph, { nodeWidth: NODE_W, colGap: 0 }).nodes.map((n) => n.x)).size
-  const fit = (PANEL_BUDGET - 24 - nCols * NODE_W) / Math.max(1, nCols - 1)
-  const colGap = Math.max(28, Math.min(longest + 14, fit))
-  const layout = layoutCell(graph, { nodeWidth: NODE_W, nodeHeight: NODE_H, colGap, rowGap: 30 })
+  const layout = layoutCell(graph, {
+    nodeWidth: look.nodeW,
+    nodeHeight: look.nodeH,
+    labelSize: look.labelPt,
+    nodeLabelSize: look.nodePt,
+    font: look.font,
+    rankSep: 10,
+    nodeSep: 4,
+    arrowLength: 4,
+    direction,
+  })
   const top = CAPTION_PT + 6
   const dy = (cmds: readonly PathCmd[]) =>
     cmds.map((c) => ({ ...c, pts: c.pts.map(([x, y]) => [x, y + top] as [number, number]) }))
@@ -124,16 +187,20 @@ function panel(g: DartsGenotype, which: 'normal' | 'reduce'): Panel {
     const prev = path.at(-1)!.pts.at(-2) ?? path.at(-2)?.pts.at(-1) ?? [end[0] - 1, end[1]]
     const op = e.op
     if (e.kind === 'op' && op && !ops.includes(op)) ops.push(op)
+    const style = look.edge(op, e.kind)
+    // dot's path ends at the arrow's base and its last L reaches the tip: the head fills that span.
+    const base = path.at(-1)!.op === 'L' ? (path.at(-2)?.pts.at(-1) ?? prev) : prev
+    const size = Math.hypot(end[0] - base[0], end[1] - base[1]) || 4
     return {
       id: `${which}:${e.id}`,
       cell: which,
       kind: e.kind,
       ...(op !== undefined ? { op } : {}),
-      path,
-      color: e.kind === 'concat' ? CONCAT_COLOR : opColor(op ?? ''),
-      width: e.kind === 'concat' ? 0.8 : 1.3,
-      ...(e.kind === 'concat' ? { dash: [2, 2] } : {}),
-      arrow: arrowHead(end, prev, e.kind === 'concat' ? 4 : 5),
+      path: path.at(-1)!.op === 'L' ? path.slice(0, -1) : path,
+      color: style.color,
+      width: style.width,
+      ...(style.dash ? { dash: style.dash } : {}),
+      arrow: arrowHead(end, base, size),
     }
   })
   const nodes = layout.nodes.map((n) => ({ ...n, y: n.y + top }))
@@ -142,34 +209,42 @@ function panel(g: DartsGenotype, which: 'normal' | 'reduce'): Panel {
     y: n.y,
     w: n.width,
     h: n.height,
-    r: n.kind === 'intermediate' ? n.height / 2 : 3,
-    fill: NODE_FILL[n.kind],
-    stroke: NODE_STROKE,
-    strokeWidth: 0.6,
+    r: !look.rounded ? 0 : n.kind === 'intermediate' ? n.height / 2 : 3,
+    fill: look.fill[n.kind],
+    stroke: look.stroke,
+    strokeWidth: look.strokeWidth,
   }))
-  const labels = placeEdgeLabels(
-    edges.filter((e) => e.kind === 'op').map((e) => ({ path: e.path, text: e.op ?? '' })),
-    nodes.map((n) => ({ x0: n.x, y0: n.y, x1: n.x + n.width, y1: n.y + n.height })),
-    LABEL_PT,
-  )
   const texts: FigText[] = [
-    ...labels.map((l) => ({ ...l, size: LABEL_PT, anchor: 'middle' as const, color: TEXT_COLOR, halo: true })),
+    ...layout.edges
+      .filter((e) => e.label)
+      .map((e) => ({
+        x: e.labelX,
+        y: e.labelY + top + look.labelPt * 0.35,
+        text: e.label,
+        size: look.labelPt,
+        anchor: 'middle' as const,
+        color: TEXT_COLOR,
+        role: 'edge' as const,
+        ...(look.halo ? { halo: true } : {}),
+      })),
     ...nodes.map((n) => ({
       ...subLabel(n.label),
       x: n.x + n.width / 2,
-      y: n.y + n.height / 2 + NODE_PT * 0.35,
-      size: NODE_PT,
+      y: n.y + n.height / 2 + look.nodePt * 0.35,
+      size: look.nodePt,
       anchor: 'middle' as const,
       color: TEXT_COLOR,
+      role: 'node' as const,
     })),
     {
-      x: 12,
+      x: 4,
       y: CAPTION_PT,
       text: which === 'normal' ? 'Normal cell' : 'Reduction cell',
       size: CAPTION_PT,
       anchor: 'start',
       color: TEXT_COLOR,
       bold: true,
+      role: 'caption',
     },
   ]
   return { width: layout.width, height: layout.height + top, edges, rects, texts, ops }
@@ -197,15 +272,34 @@ function arrowHead(end: readonly [number, number], from: readonly [number, numbe
 export function cellFigure(g: DartsGenotype, opts: FigureOptions = {}): Figure {
   const cells = opts.cells ?? 'both'
   const widthKey = opts.width ?? 'single'
+  const style = opts.style ?? 'app'
+  const look = LOOKS[style]
   const which: ('normal' | 'reduce')[] = cells === 'both' ? ['normal', 'reduce'] : [cells]
-  const panels = which.map((w) => panel(g, w))
-  const side = widthKey === 'double' && panels.length > 1
-  const naturalW = side
-    ? panels.reduce((s, p) => s + p.width, 0) + PANEL_GAP * (panels.length - 1)
-    : Math.max(...panels.map((p) => p.width))
   const target = COLUMN_PT[widthKey]
-  // Fill the column, but a lone cell in a double column stops growing at 9-pt labels.
-  const s = Math.min(target / naturalW, MAX_SCALE)
+  // DARTS's left-to-right drawing first; a deep cell (PC-DARTS, PR-DARTS chains) in a narrow column reads
+  // better top to bottom, and two cells in a double column either side by side or stacked: the candidate
+  // with the largest print scale wins (ties keep the earlier, DARTS-like one).
+  let best: { panels: Panel[]; side: boolean; s: number; naturalW: number } | undefined
+  for (const direction of ['LR', 'TB'] as const) {
+    const panels = which.map((w) => panel(g, w, look, direction))
+    for (const side of widthKey === 'double' && panels.length > 1 ? [true, false] : [false]) {
+      const naturalW = side
+        ? panels.reduce((sum, p) => sum + p.width, 0) + PANEL_GAP * (panels.length - 1)
+        : Math.max(...panels.map((p) => p.width))
+      // Fill the column, up to MAX_LABEL_PT labels.
+      const s = Math.min(target / naturalW, MAX_LABEL_PT / look.labelPt)
+      if (!best || s > best.s * 1.001) best = { panels, side, s, naturalW }
+    }
+    // Left to right is kept whenever it prints comfortably.
+    if (look.labelPt * best!.s >= COMFORT_PT) break
+  }
+  const { panels, side, s, naturalW } = best!
+  if (look.labelPt * s < MIN_LABEL_PT)
+    throw new FigureTooLargeError(
+      `${opts.name ?? 'this genotype'}: the cell is too large to print legibly in a ${widthKey} column ` +
+        `(op labels would be ${(look.labelPt * s).toFixed(1)} pt, under ${MIN_LABEL_PT} pt)` +
+        (widthKey === 'single' ? '; try --width double' : cells === 'both' ? '; try --cells normal or --cells reduce' : ''),
+    )
   const edges: FigEdge[] = []
   const rects: FigRect[] = []
   const edgeTexts: FigText[] = []
@@ -234,7 +328,8 @@ export function cellFigure(g: DartsGenotype, opts: FigureOptions = {}): Figure {
         r: r2(r.r * s),
         strokeWidth: r2(r.strokeWidth * s),
       })
-    for (const t of p.texts) (t.halo ? edgeTexts : otherTexts).push({ ...t, x: X(t.x), y: Y(t.y), size: r2(t.size * s) })
+    for (const t of p.texts)
+      (t.role === 'edge' ? edgeTexts : otherTexts).push({ ...t, x: X(t.x), y: Y(t.y), size: r2(t.size * s) })
     for (const op of p.ops) if (!ops.includes(op)) ops.push(op)
     if (side) ox += p.width + PANEL_GAP
     else oy += p.height + PANEL_GAP
@@ -244,6 +339,8 @@ export function cellFigure(g: DartsGenotype, opts: FigureOptions = {}): Figure {
     : panels.reduce((sum, p) => sum + p.height, 0) + PANEL_GAP * (panels.length - 1)
   return {
     title: opts.name ?? 'cell',
+    style,
+    font: look.font,
     width: r2(naturalW * s),
     height: r2(naturalH * s),
     edges,

@@ -53,21 +53,33 @@ export function pointAt(path: readonly PathCmd[], u: number): [number, number] {
   return [a * from[0] + b * c1[0] + c * c2[0] + e * to[0], a * from[1] + b * c1[1] + c * c2[1] + e * to[1]]
 }
 
-// DejaVu Sans advance widths (1/1000 em) of ASCII 32..126, read from the font's hmtx: the PDF embeds
-// this font, and SVG/TikZ labels are placed with the same numbers.
-const DEJAVU_ASCII = [
-  318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361, 318, 337, 636, 636, 636, 636, 636, 636, 636, 636, 636,
-  636, 337, 337, 838, 838, 838, 531, 1000, 684, 686, 698, 770, 632, 575, 775, 752, 295, 295, 656, 557, 863, 748, 787, 603, 787,
-  695, 635, 611, 732, 684, 989, 685, 611, 685, 390, 337, 390, 838, 500, 500, 613, 635, 550, 635, 615, 352, 635, 634, 278, 278,
-  579, 278, 974, 634, 612, 635, 635, 411, 521, 392, 634, 592, 818, 592, 592, 525, 636, 337, 636, 838,
-]
+// DejaVu Sans and DejaVu Serif advance widths (1/1000 em) of ASCII 32..126, read from the fonts' hmtx
+// (DejaVuSans.ttf, DejaVuSerif.ttf of fonts-dejavu-core 2.37): the PDF embeds these fonts, the SVG names
+// them first, and the layout reserves label boxes with the same numbers.
+const DEJAVU_ASCII = {
+  sans: [
+    318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361, 318, 337, 636, 636, 636, 636, 636, 636, 636, 636, 636,
+    636, 337, 337, 838, 838, 838, 531, 1000, 684, 686, 698, 770, 632, 575, 775, 752, 295, 295, 656, 557, 863, 748, 787, 603, 787,
+    695, 635, 611, 732, 684, 989, 685, 611, 685, 390, 337, 390, 838, 500, 500, 613, 635, 550, 635, 615, 352, 635, 634, 278, 278,
+    579, 278, 974, 634, 612, 635, 635, 411, 521, 392, 634, 592, 818, 592, 592, 525, 636, 337, 636, 838,
+  ],
+  serif: [
+    318, 402, 460, 838, 636, 950, 890, 275, 390, 390, 500, 838, 318, 338, 318, 337, 636, 636, 636, 636, 636, 636, 636, 636, 636,
+    636, 337, 337, 838, 838, 838, 536, 1000, 722, 735, 765, 802, 730, 694, 799, 872, 395, 401, 747, 664, 1024, 875, 820, 673, 820,
+    753, 685, 667, 843, 722, 1028, 712, 660, 695, 390, 337, 390, 838, 500, 500, 596, 640, 560, 640, 592, 370, 640, 644, 320, 310,
+    606, 320, 948, 644, 602, 640, 640, 478, 513, 402, 644, 565, 856, 564, 565, 527, 636, 337, 636, 838,
+  ],
+} as const
 
-/** Width in points of `text` at `size` pt in DejaVu Sans (non-ASCII counts as a digit's width). */
-export function textWidth(text: string, size: number): number {
+export type FontFamily = keyof typeof DEJAVU_ASCII
+
+/** Width in points of `text` at `size` pt in DejaVu Sans or Serif; non-ASCII (→, −) counts as the widest symbol, 838. */
+export function textWidth(text: string, size: number, font: FontFamily = 'sans'): number {
+  const table = DEJAVU_ASCII[font]
   let w = 0
   for (const ch of text) {
     const c = ch.codePointAt(0)!
-    w += c >= 32 && c < 127 ? DEJAVU_ASCII[c - 32]! : 636
+    w += c >= 32 && c < 127 ? table[c - 32]! : 838
   }
   return (w * size) / 1000
 }

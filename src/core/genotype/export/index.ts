@@ -1,7 +1,16 @@
 /** Genotype export for papers: DARTS .py text, cell figures as SVG, TikZ and PDF (see docs/export.md). */
-export { cellFigure, COLUMN_PT, type Figure, type FigureCells, type FigureOptions, type FigureWidth, FONT_STACK } from './figure'
-export { figureToPdf, type PdfOptions, type PdfResult } from './pdf'
+export {
+  cellFigure,
+  COLUMN_PT,
+  type Figure,
+  type FigureCells,
+  type FigureOptions,
+  FigureTooLargeError,
+  type FigureStyle,
+  FIGURE_STYLES,
+  type FigureWidth,
+  FONT_STACKS,
+} from './figure'
 export { PY_HEADER, toDartsPy } from './python'
 export { figureToSvg } from './svg'
 export { figureToTikz } from './tikz'
-export { parseTtf, TtfError, type TtfMetrics } from './ttf'

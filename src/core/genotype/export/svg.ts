@@ -1,5 +1,5 @@
 /** A cell figure as a standalone SVG 1.1 document (no CSS variables, no scripts; opens in any viewer and Inkscape). */
-import { type Figure, FONT_STACK } from './figure'
+import { type Figure, FONT_STACKS } from './figure'
 import type { PathCmd } from './geometry'
 
 export const xmlEscape = (s: string): string =>
@@ -13,7 +13,7 @@ export function figureToSvg(fig: Figure): string {
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="${fig.width}pt" height="${fig.height}pt" viewBox="0 0 ${fig.width} ${fig.height}">`,
     `<title>${xmlEscape(fig.title)}</title>`,
-    `<g font-family="${xmlEscape(FONT_STACK)}">`,
+    `<g font-family="${xmlEscape(FONT_STACKS[fig.font])}">`,
   ]
   // Concat edges under op edges, as in the app.
   const edges = [...fig.edges].sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'concat' ? -1 : 1))
@@ -39,8 +39,9 @@ export function figureToSvg(fig: Figure): string {
       t.anchor === 'middle' ? 'text-anchor="middle"' : '',
       t.bold ? 'font-weight="bold"' : '',
       // The halo: a white outline painted under the glyphs.
+      `class="${t.role === 'edge' ? 'label' : t.role === 'node' ? 'node-label' : 'caption'}"`,
       t.halo
-        ? `class="label" stroke="#FFFFFF" stroke-width="${Math.round(t.size * 30) / 100}" stroke-linejoin="round" paint-order="stroke"`
+        ? `stroke="#FFFFFF" stroke-width="${Math.round(t.size * 30) / 100}" stroke-linejoin="round" paint-order="stroke"`
         : '',
     ].filter(Boolean)
     const sub = t.sub

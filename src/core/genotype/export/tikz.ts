@@ -58,15 +58,17 @@ export function figureToTikz(fig: Figure): string {
       `  \\draw[fill=${fill}, draw=${stroke}, line width=${f(r.strokeWidth)}pt, rounded corners=${f(Math.min(r.r, r.h / 2 - 0.01))}pt] ${pt([r.x, r.y])} rectangle ${pt([r.x + r.w, r.y + r.h])};`,
     )
   }
+  // The serif (DARTS) look takes the document's roman family, the app look its sans family.
+  const family = fig.font === 'serif' ? 'rmfamily' : 'sffamily'
   for (const t of fig.texts) {
     const size = `\\fontsize{${f(t.size)}}{${f(t.size * 1.2)}}\\selectfont`
     const text = t.sub
-      ? `$\\mathsf{${texEscape(t.text)}}_{\\mathsf{${texEscape(t.sub.replace('\u2212', '-'))}}}$`
+      ? `$\\math${fig.font === 'serif' ? 'rm' : 'sf'}{${texEscape(t.text)}}_{\\math${fig.font === 'serif' ? 'rm' : 'sf'}{${texEscape(t.sub.replace('\u2212', '-'))}}}$`
       : texEscape(t.text)
     const anchor = t.anchor === 'middle' ? 'base' : 'base west'
     const halo = t.halo ? ', fill=white, fill opacity=0.85, text opacity=1, inner sep=0.4pt' : ', inner sep=0pt'
     body.push(
-      `  \\node[anchor=${anchor}${halo}, font=\\sffamily${t.bold ? '\\bfseries' : ''}${size}] at ${pt([t.x, t.y])} {${text}};`,
+      `  \\node[anchor=${anchor}${halo}, font=\\${family}${t.bold ? '\\bfseries' : ''}${size}] at ${pt([t.x, t.y])} {${text}};`,
     )
   }
   return [

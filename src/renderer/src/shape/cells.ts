@@ -202,7 +202,6 @@ export function edgeLabel(op: string | undefined, mark: EdgeMark | undefined): s
 
 export interface ViewEdge extends LaidEdge {
   readonly change: EdgeChange
-  readonly label: string
   /** Op colour; null for concat and residual edges (drawn in the theme's muted colour). */
   readonly color: string | null
 }
@@ -216,13 +215,28 @@ export interface CellView {
   readonly ops: readonly string[]
 }
 
-/** Lays out a graph and decorates each edge with its diff mark (or 'same'), label and colour. */
+/** Viewer label sizes in px: the layout reserves boxes for them, and cell.css draws them at these sizes. */
+export const VIEW_LABEL_PX = 10
+export const VIEW_NODE_PX = 12
+
+/**
+ * Lays out a graph and decorates each edge with its diff mark (or 'same'), label and colour. The label
+ * boxes are reserved for the text drawn (`opA → opB` in a diff); `labels: false` lays out without them
+ * (the weighted view, which draws none).
+ */
 export function cellView(
   graph: CellGraph,
   marks?: Readonly<Record<string, EdgeMark>>,
-  layoutOpts?: Parameters<typeof layoutCell>[1],
+  opts: { labels?: boolean } = {},
 ): CellView {
-  const layout = layoutCell(graph, { colGap: 140, rowGap: 52, ...layoutOpts })
+  const opOf = (e: GraphEdge) => (marks?.[e.id]?.change === 'removed' ? (marks[e.id]!.opA ?? e.op) : e.op)
+  const layout = layoutCell(graph, {
+    labelSize: opts.labels === false ? 0 : VIEW_LABEL_PX,
+    nodeLabelSize: VIEW_NODE_PX,
+    edgeLabel: (e) => edgeLabel(opOf(e), marks?.[e.id]),
+    rankSep: 28,
+    nodeSep: 12,
+  })
   const ops: string[] = []
   const note = (op: string | null | undefined) => {
     if (op && op !== 'residual' && !ops.includes(op)) ops.push(op)
@@ -239,7 +253,6 @@ export function cellView(
       ...e,
       ...(op ? { op } : {}),
       change: mark?.change ?? 'same',
-      label: e.kind === 'op' ? edgeLabel(op, mark) : '',
       color,
     }
   })
@@ -249,7 +262,7 @@ export function cellView(
 /** The supernet cell with every mixing weight as an edge (width/opacity by weight); an error line if α does not fit. */
 export function mixingView(weights: { matrix: number[][]; ops: readonly string[] }): CellView | { error: string } {
   try {
-    return cellView(mixingGraph(weights.matrix, weights.ops, { dropNone: true }))
+    return cellView(mixingGraph(weights.matrix, weights.ops, { dropNone: true }), undefined, { labels: false })
   } catch (err) {
     return { error: oneLineError(err) }
   }

@@ -259,7 +259,7 @@ export function finalTableCells(
   baseline: string | null,
   pMetric: string,
   format: (cell: SummaryCell, col: FinalColumn) => string,
-  formatPValue: (p: number | null) => string,
+  formatPValue: (p: number | null, why?: SummaryCell['pUndefined']) => string,
   columns: readonly FinalColumn[] = FINAL_COLUMNS,
 ): TableExport {
   const pLabel = columns.find((c) => c.metric === pMetric)?.label ?? pMetric
@@ -269,7 +269,7 @@ export function finalTableCells(
       r.group === baseline ? `${r.label} (baseline)` : r.label,
       String(r.n),
       ...columns.map((c) => format(r.cells[c.metric] ?? { mean: null, std: null, n: 0, p: null }, c)),
-      r.group === baseline ? '—' : formatPValue(r.cells[pMetric]?.p ?? null),
+      r.group === baseline ? '—' : formatPValue(r.cells[pMetric]?.p ?? null, r.cells[pMetric]?.pUndefined),
     ]),
   }
 }

@@ -160,7 +160,7 @@ function figureFor(
       return { title: `${base} · all mixing weights`, result: mixingView(o.weights), diff: false, weighted: true }
     if (o.against) {
       const ov = diffOverlay(o.against, g, c)
-      return { title: `${base} · A → B`, result: cellView(ov.graph, ov.marks, { colGap: 170 }), diff: true, weighted: false }
+      return { title: `${base} · A → B`, result: cellView(ov.graph, ov.marks), diff: true, weighted: false }
     }
     return { title: base, result: cellView(cellGraphOf(g, c)), diff: false, weighted: false }
   } catch (err) {

@@ -1,7 +1,6 @@
 /** One laid-out cell as SVG, in the DARTS figure style: input, intermediate and output boxes, op-coloured edges. */
 import { memo, type Ref, useMemo } from 'react'
 import type { CellView, ViewEdge } from '../../shape/cells'
-import { placeLabels } from './placeLabels'
 
 const CHANGE_COLOR: Record<ViewEdge['change'], string> = {
   same: 'var(--muted)',
@@ -71,8 +70,7 @@ export const CellSvg = memo(function CellSvg({
   // Draw muted edges first so changes sit on top.
   const order = (e: ViewEdge) => (e.kind === 'concat' ? 0 : e.change === 'same' ? 1 : 2)
   const edges = useMemo(() => {
-    const laid = weighted ? view.edges : placeLabels(view.edges, view.nodes)
-    return [...laid].sort((a, b) => order(a) - order(b) || (a.weight ?? 0) - (b.weight ?? 0))
+    return [...view.edges].sort((a, b) => order(a) - order(b) || (a.weight ?? 0) - (b.weight ?? 0))
   }, [view, weighted])
   return (
     <svg
@@ -131,7 +129,7 @@ export const CellSvg = memo(function CellSvg({
             {!weighted && e.label && (
               <text
                 x={e.labelX}
-                y={e.labelY - 3}
+                y={e.labelY}
                 className="cell-edge-label"
                 fill={diff ? (e.change === 'same' ? 'var(--muted)' : s.stroke) : 'var(--fg)'}
               >

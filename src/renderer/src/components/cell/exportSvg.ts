@@ -1,8 +1,8 @@
 /** Downloads a drawn cell as a standalone SVG file: theme variables resolved, fonts and styles inlined. */
 
 const INLINE_CSS =
-  'text{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}' +
-  '.cell-edge-label{font-size:10px;text-anchor:middle;paint-order:stroke;stroke:#fff;stroke-width:3px}' +
+  'text{font-family:"DejaVu Sans",Verdana,"Bitstream Vera Sans",sans-serif}' +
+  '.cell-edge-label{font-size:10px;text-anchor:middle;dominant-baseline:central;paint-order:stroke;stroke:#fff;stroke-width:3px}' +
   '.cell-node-label{font-size:12px;text-anchor:middle;dominant-baseline:central}'
 
 export function exportSvg(svg: SVGSVGElement | null, fileName: string): void {

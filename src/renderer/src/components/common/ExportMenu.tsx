@@ -118,6 +118,9 @@ export const GENOTYPE_EXPORTS = [
   { format: 'png', label: `Figure (PNG, ${PNG_DPI} dpi)` },
   { format: 'pdf', label: 'Figure (PDF)' },
   { format: 'tikz', label: 'TikZ (.tex)' },
+  // The look of DARTS's visualize.py (black edges, serif), for papers that match DARTS's figures.
+  { format: 'svg', label: 'Figure, DARTS style (SVG)', style: 'darts' },
+  { format: 'pdf', label: 'Figure, DARTS style (PDF)', style: 'darts' },
 ] as const
 
 type GenotypeRequest = Omit<ApiRequest<'export.genotype'>, 'format'>
@@ -126,19 +129,21 @@ type ExportFormat = ApiRequest<'export.genotype'>['format'] | 'png'
 /** A menu item exporting a genotype through `export.genotype`; PNG rasterizes its SVG in the page. */
 export function genotypeExportItem(
   api: ApiClient,
-  g: { readonly format: ExportFormat; readonly label: string },
+  g: { readonly format: ExportFormat; readonly label: string; readonly style?: 'app' | 'darts' },
   req: GenotypeRequest,
   rename: (served: string) => string = (f) => f,
 ): ExportItem {
+  const style = g.style ?? 'app'
   return {
-    id: g.format,
+    id: style === 'app' ? g.format : `${g.format}-${style}`,
     label: g.label,
     run: async () => {
       if (g.format !== 'png') {
-        const f = await api.call('export.genotype', { ...req, format: g.format })
-        return { ...f, filename: rename(f.filename) }
+        const f = await api.call('export.genotype', { ...req, format: g.format, style })
+        // DARTS_V2-darts.pdf beside DARTS_V2.pdf, so both looks can be downloaded.
+        return { ...f, filename: rename(style === 'app' ? f.filename : f.filename.replace(/(\.\w+)$/, `-${style}$1`)) }
       }
-      const svg = await api.call('export.genotype', { ...req, format: 'svg' })
+      const svg = await api.call('export.genotype', { ...req, format: 'svg', style })
       const data = await svgToPng(new TextDecoder().decode(fromBase64(svg.base64)))
       return { filename: rename(svg.filename.replace(/\.svg$/, '') + '.png'), mime: 'image/png', data, notes: svg.notes }
     },

@@ -79,6 +79,7 @@ export function SummaryTable({ rows, baseline }: { rows: readonly FinalRow[]; ba
           <tbody>
             {rows.map((r) => {
               const p = r.cells[pMetric]?.p ?? null
+              const pWhy = r.cells[pMetric]?.pUndefined
               const isBase = r.group === baseline
               return (
                 <tr key={r.group} data-testid="summary-row" data-group={r.group} className={isBase ? 'baseline' : undefined}>
@@ -92,7 +93,11 @@ export function SummaryTable({ rows, baseline }: { rows: readonly FinalRow[]; ba
                   </td>
                   {FINAL_COLUMNS.map((c) => {
                     const cell = r.cells[c.metric] ?? { mean: null, std: null, n: 0, p: null }
-                    const note = [cell.n !== r.n ? `n=${cell.n}` : '', !isBase && cell.p !== null ? `p ${formatP(cell.p)}` : '']
+                    const note = [
+                      cell.n !== r.n ? `n=${cell.n}` : '',
+                      !isBase && cell.p !== null ? `p ${formatP(cell.p)}` : '',
+                      !isBase && cell.pUndefined ? cell.pUndefined : '',
+                    ]
                       .filter(Boolean)
                       .join(' · ')
                     return (
@@ -101,14 +106,14 @@ export function SummaryTable({ rows, baseline }: { rows: readonly FinalRow[]; ba
                         className={`num mono${cell.p !== null && cell.p < 0.05 ? ' sig' : ''}`}
                         data-metric={c.metric}
                         data-note={note || undefined}
-                        title={`n = ${cell.n}${cell.p !== null ? ` · Welch p = ${formatP(cell.p)} vs ${baseline}` : ''}`}
+                        title={`n = ${cell.n}${cell.p !== null ? ` · Welch p = ${formatP(cell.p)} vs ${baseline}` : cell.pUndefined ? ` · Welch test vs ${baseline}: ${cell.pUndefined}` : ''}`}
                       >
                         {fmtCell(cell, c)}
                       </td>
                     )
                   })}
                   <td className={`num mono${p !== null && p < 0.05 ? ' sig' : ''}`} data-metric="p">
-                    {isBase ? '—' : formatP(p)}
+                    {isBase ? '—' : formatP(p, pWhy)}
                   </td>
                 </tr>
               )
@@ -117,8 +122,9 @@ export function SummaryTable({ rows, baseline }: { rows: readonly FinalRow[]; ba
         </table>
       </div>
       <p className="muted xs table-note">
-        Mean ± sample std over runs (seeds). Small grey notes: Welch&apos;s two-sided p vs the baseline per metric, and n when
-        some runs lack the metric. Params: derived network at the CIFAR evaluation setting (C = 36, 20 cells, no auxiliary head).
+        Mean ± sample std over runs (seeds). Small grey notes: Welch&apos;s two-sided p vs the baseline per metric (“n too small”
+        below 2 runs a side), and n when some runs lack the metric. Params: derived network at the CIFAR evaluation setting (C =
+        36, 20 cells, no auxiliary head).
       </p>
     </section>
   )
