@@ -59,14 +59,14 @@ describe('genotype convert: export formats', () => {
     expect(readFileSync(out).toString('latin1')).toContain('/BaseFont /Helvetica')
   })
 
-  it('--to png rasterizes with Chromium, or says it needs it', () => {
+  it('--to png rasterizes with Chromium, or says it needs it', (ctx) => {
     const out = join(dir, 'v2.png')
     const missing = hdartsWith(['genotype', 'convert', darts, '--name', 'DARTS_V2', '--to', 'png', '--out', out], {
       HDARTS_CHROMIUM: join(dir, 'no-chromium'),
     })
     expect(missing.code).toBe(1)
     expect(missing.stderr).toMatch(/^hdarts: PNG export needs Chromium .*\n$/)
-    if (!findChromium()) return skipNote('PNG export', 'no Chromium installed (apt-get install chromium)')
+    if (!findChromium()) return skipNote(ctx, 'PNG export', 'no Chromium installed (apt-get install chromium)')
     const r = hdarts(['genotype', 'convert', darts, '--name', 'DARTS_V2', '--to', 'png', '--out', out], undefined, 180_000)
     expect(r.stderr).toBe('')
     const png = decodePng(readFileSync(out))
@@ -127,10 +127,10 @@ describe('genotype convert: bad input (one line, exit 2)', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1)
   })
 
-  it('refuses to write a PDF to a terminal', () => {
+  it('refuses to write a PDF to a terminal', (ctx) => {
     // util-linux `script` gives the command a pseudo-terminal as stdout.
     const probe = spawnSync('script', ['--version'], { encoding: 'utf8' })
-    if (probe.error) return skipNote('binary-to-TTY refusal', 'util-linux script(1) not installed')
+    if (probe.error) return skipNote(ctx, 'binary-to-TTY refusal', 'util-linux script(1) not installed')
     const cmd = `'${process.execPath}' '${join(ROOT, 'bin/hdarts.js')}' genotype convert '${darts}' --name DARTS_V2 --to pdf; echo EXIT=$?`
     const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', timeout: 120_000 })
     expect(r.stdout).toContain('--to pdf writes binary data; give --out FILE or redirect stdout')

@@ -94,9 +94,10 @@ describe('TikZ export', () => {
     expect(tex.split('\\begin{tikzpicture}')).toHaveLength(2)
     expect(tex.trimEnd().endsWith('\\end{document}')).toBe(true)
   })
-  it('compiles with pdflatex where installed', () => {
+  it('compiles with pdflatex where installed', (ctx) => {
     if (!PDFLATEX)
       return skipNote(
+        ctx,
         'TikZ compile',
         'pdflatex not installed (apt-get install texlive-latex-base texlive-pictures texlive-latex-extra); structure checked above',
       )
@@ -118,14 +119,14 @@ describe('TikZ export', () => {
 })
 
 describe('PDF export (pdfkit)', () => {
-  it('embeds a subset of DejaVu Sans; text stays extractable (pdftotext) and the font embedded (pdffonts)', async () => {
-    if (!fontBytes) return skipNote('embedded font', `${FONT} missing (apt-get install fonts-dejavu-core)`)
+  it('embeds a subset of DejaVu Sans; text stays extractable (pdftotext) and the font embedded (pdffonts)', async (ctx) => {
+    if (!fontBytes) return skipNote(ctx, 'embedded font', `${FONT} missing (apt-get install fonts-dejavu-core)`)
     const res = await figureToPdf(cellFigure(v2), { font: fontBytes })
     expect(res.font).toBe('embedded')
     expect(Buffer.from(res.bytes.subarray(0, 5)).toString()).toBe('%PDF-')
     // A subset: far smaller than the 757 KB font file.
     expect(res.bytes.length).toBeLessThan(60_000)
-    if (!PDFTOPPM) return skipNote('pdftotext/pdffonts', 'poppler-utils not installed')
+    if (!PDFTOPPM) return skipNote(ctx, 'pdftotext/pdffonts', 'poppler-utils not installed')
     const { text, fonts } = popplerInfo(res.bytes)
     for (const label of ['Normal cell', 'Reduction cell', 'sep_conv_3x3', 'skip_connect', 'dil_conv_3x3', 'max_pool_3x3'])
       expect(text).toContain(label)
@@ -138,16 +139,16 @@ describe('PDF export (pdfkit)', () => {
     expect(Buffer.from(a.bytes).equals(Buffer.from(b.bytes))).toBe(true)
   })
 
-  it('falls back to standard Helvetica without font bytes', async () => {
+  it('falls back to standard Helvetica without font bytes', async (ctx) => {
     const res = await figureToPdf(cellFigure(v2))
     expect(res.font).toBe('helvetica')
-    if (!PDFTOPPM) return skipNote('pdffonts', 'poppler-utils not installed')
+    if (!PDFTOPPM) return skipNote(ctx, 'pdffonts', 'poppler-utils not installed')
     const { fonts } = popplerInfo(res.bytes)
     expect(fonts).toMatch(/Helvetica\s+Type 1\s+\S+\s+no\s+no/)
   })
 
-  it('renders to a non-blank page with pdftoppm, in both styles', async () => {
-    if (!PDFTOPPM) return skipNote('PDF render', 'pdftoppm not installed (apt-get install poppler-utils)')
+  it('renders to a non-blank page with pdftoppm, in both styles', async (ctx) => {
+    if (!PDFTOPPM) return skipNote(ctx, 'PDF render', 'pdftoppm not installed (apt-get install poppler-utils)')
     for (const style of ['app', 'darts'] as const) {
       const { bytes } = await figureToPdf(cellFigure(v2, { width: 'double', style }), fontBytes ? { font: fontBytes } : {})
       const png = decodePng(pdfToPng(bytes))

@@ -39,7 +39,7 @@ function genotypes(): { name: string; genotype: DartsGenotype }[] {
   const seen = new Map<string, { name: string; genotype: DartsGenotype }>()
   for (const dir of DIRS) {
     if (!existsSync(dir)) {
-      skipNote(`genotypes in ${dir}`, 'folder not present')
+      skipNote(null, `genotypes in ${dir}`, 'folder not present')
       continue
     }
     for (const f of readdirSync(dir).filter((f) => f.endsWith('.py')))
@@ -144,7 +144,7 @@ const viewerMarkup = (view: CellView, cell: string) =>
   `<style>${CELL_CSS}</style>` + renderToStaticMarkup(createElement(CellSvg, { view, cell }))
 
 const available = existsSync(CHROMIUM)
-if (!available) skipNote('Chromium overlap test', `${CHROMIUM} not found (Debian: apt-get install chromium)`)
+if (!available) skipNote(null, 'Chromium overlap test', `${CHROMIUM} not found (Debian: apt-get install chromium)`)
 
 describe.skipIf(!available)('cell figures measured in Chromium', () => {
   let browser: Browser

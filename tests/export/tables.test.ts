@@ -90,14 +90,15 @@ describe('results tables', () => {
     expect(toLatex(t)).toContain('& -- &')
   })
 
-  it('the LaTeX table compiles where pdflatex and booktabs are installed', () => {
+  it('the LaTeX table compiles where pdflatex and booktabs are installed', (ctx) => {
     if (!PDFLATEX)
       return skipNote(
+        ctx,
         'LaTeX table compile',
         'pdflatex not installed (apt-get install texlive-latex-base texlive-latex-recommended)',
       )
     if (!texHas('booktabs.sty'))
-      return skipNote('LaTeX table compile', 'booktabs.sty missing (apt-get install texlive-latex-recommended)')
+      return skipNote(ctx, 'LaTeX table compile', 'booktabs.sty missing (apt-get install texlive-latex-recommended)')
     const doc = `\\documentclass{article}\n\\usepackage{booktabs}\n\\begin{document}\n${toLatex(table)}\\end{document}\n`
     const pdf = compileTex(doc)
     if (PDFTOPPM) expect(nonWhitePixels(decodePng(pdfToPng(pdf, 50)))).toBeGreaterThan(100)

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { TestContext } from 'vitest'
 
 const has = (cmd: string, args: string[] = ['-v']): boolean => !spawnSync(cmd, args, { encoding: 'utf8' }).error
 
@@ -12,8 +13,13 @@ export const PDFLATEX = has('pdflatex', ['--version'])
 export const texHas = (file: string): boolean =>
   PDFLATEX && spawnSync('kpsewhich', [file], { encoding: 'utf8' }).stdout.trim() !== ''
 
-export function skipNote(what: string, why: string): void {
+/**
+ * A skip with its reason: printed, and reported by the runner as skipped (never as a pass). Without a
+ * test context (a whole describe block decided at load time) it only prints; the caller skips the block.
+ */
+export function skipNote(ctx: TestContext | null, what: string, why: string): void {
   console.log(`[export tests] ${what} skipped: ${why}`)
+  ctx?.skip(`${what}: ${why}`)
 }
 
 /** Renders page 1 of a PDF to PNG bytes at `dpi`. */
