@@ -2,6 +2,7 @@
  * The run view's data: live events merged into a RunDetail, chart rows, the epoch scrubber's snapshots
  * (pure; no React). Merging is append-only and keyed by step, so a replayed event changes nothing.
  */
+import { benchmarkMetricPoints } from '../../../core/benchmark/nb201Events'
 import { EPOCH_METRIC_KEYS, EVAL_EPOCH_METRIC_KEYS, type RunEvent } from '../../../core/events'
 import type { AlphaSnapshotDto, LiveEvent, MetricPoint, RunDetail } from '../../../shared/api'
 
@@ -52,6 +53,12 @@ export function applyRunEvent(d: RunDetail, e: RunEvent): RunDetail {
       const matrices = Object.entries(e.matrices).map(([name, matrix]) => ({ epoch: e.epoch, name, matrix }))
       const kept = d.methodMatrices.filter((m) => !(m.epoch === e.epoch && name(m.name, matrices)))
       return { ...d, metrics, methodMatrices: matrices.length ? [...kept, ...matrices] : d.methodMatrices }
+    }
+    case 'benchmark': {
+      const metrics = { ...d.metrics }
+      for (const p of benchmarkMetricPoints(e))
+        metrics[p.key] = upsertPoint(metrics[p.key] ?? [], { step: p.step, value: p.value })
+      return { ...d, metrics }
     }
     case 'alphas': {
       const snaps: AlphaSnapshotDto[] = [
@@ -192,6 +199,7 @@ export const EVENT_TYPES = [
   'alphas',
   'genotype',
   'method',
+  'benchmark',
   'checkpoint',
   'finished',
   'failed',
@@ -217,6 +225,11 @@ export function eventSummary(e: RunEvent): string {
       return `epoch ${e.epoch} · ${Object.entries(e.scalars)
         .map(([k, v]) => `${k}=${fix(v)}`)
         .join(' ')}${Object.keys(e.matrices).length ? ` · matrices ${Object.keys(e.matrices).join(', ')}` : ''}`
+    case 'benchmark': {
+      const c10 = e.scores['cifar10.test']
+      const head = c10 ? ` · NB201 CIFAR-10 test ${fix(c10.accuracy)} (percentile ${c10.percentile.toFixed(1)})` : ''
+      return `${e.final ? 'final cell' : `epoch ${e.epoch}`}${head} · ${e.arch} · ${e.table.kind} table`
+    }
     case 'checkpoint':
       return `epoch ${e.epoch} step ${e.step} · ${e.reason} · ${e.file} (${e.bytes} B)`
     case 'evalEpoch':
