@@ -215,13 +215,13 @@ export async function decodeNb201TableFile(json: unknown, source: Omit<Nb201Tabl
   for (const [id, col] of Object.entries(f.columns ?? {})) {
     if (!NB201_COLUMN_IDS.includes(id))
       throw new Nb201TableError(`${where}: unknown column ${id}; known: ${NB201_COLUMN_IDS.join(', ')}`)
-    values.set(id, checkAccuracies(intColumn(col, id, where, 1 / f.scale), id, where))
+    values.set(id, checkAccuracies(intColumn(col, id, where, f.scale), id, where))
   }
   if (values.size === 0) throw new Nb201TableError(`${where}: the table has no accuracy columns`)
   return new Nb201Table({ ...source, sha256: sum }, values, Int32Array.from(index), f.provenance ?? null)
 }
 
-function intColumn(v: unknown, id: string, where: string, factor: number): Float64Array {
+function intColumn(v: unknown, id: string, where: string, divisor: number): Float64Array {
   if (!Array.isArray(v)) throw new Nb201TableError(`${where}: ${id} is not an array`)
   if (v.length !== NB201_CELL_COUNT)
     throw new Nb201TableError(`${where}: ${id} has ${v.length} rows, expected ${NB201_CELL_COUNT}`)
@@ -229,7 +229,7 @@ function intColumn(v: unknown, id: string, where: string, factor: number): Float
   for (let i = 0; i < v.length; i++) {
     const x = v[i]
     if (!Number.isInteger(x)) throw new Nb201TableError(`${where}: ${id} row ${i} is ${JSON.stringify(x)}, not an integer`)
-    out[i] = (x as number) * factor
+    out[i] = (x as number) / divisor
   }
   return out
 }
