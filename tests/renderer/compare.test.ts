@@ -44,6 +44,8 @@ function summary(id: string, method: string, seed: number, extra: Partial<RunSum
     skipsReduce: null,
     finalGenotype: V2,
     lastTestAcc: null,
+    benchmarkAcc: null,
+    benchmarkPct: null,
     tags: {},
     note: null,
     ...extra,

@@ -2,6 +2,7 @@
  * The run view's data: live events merged into a RunDetail, chart rows, the epoch scrubber's snapshots
  * (pure; no React). Merging is append-only and keyed by step, so a replayed event changes nothing.
  */
+import { isNb201MetricKey } from '../../../core/benchmark/nb201Columns'
 import { benchmarkMetricPoints } from '../../../core/benchmark/nb201Events'
 import { EPOCH_METRIC_KEYS, EVAL_EPOCH_METRIC_KEYS, type RunEvent } from '../../../core/events'
 import type { AlphaSnapshotDto, LiveEvent, MetricPoint, RunDetail } from '../../../shared/api'
@@ -148,13 +149,16 @@ export const defaultExtraKeys = (extras: readonly string[]): string[] =>
 
 /** Metric keys without a fixed chart (method scalars, archLoss, epochSec, …), method scalars first. */
 export function extraMetricKeys(metrics: Readonly<Record<string, readonly MetricPoint[]>>): string[] {
-  return Object.keys(metrics)
-    .filter((k) => !STANDARD_KEYS.has(k) && (metrics[k]?.length ?? 0) > 0)
-    .sort(
-      (a, b) =>
-        Number((EPOCH_KEYS as readonly string[]).includes(a)) - Number((EPOCH_KEYS as readonly string[]).includes(b)) ||
-        a.localeCompare(b),
-    )
+  return (
+    Object.keys(metrics)
+      // Benchmark lookups have their own panel (shape/benchmark.ts).
+      .filter((k) => !STANDARD_KEYS.has(k) && !isNb201MetricKey(k) && (metrics[k]?.length ?? 0) > 0)
+      .sort(
+        (a, b) =>
+          Number((EPOCH_KEYS as readonly string[]).includes(a)) - Number((EPOCH_KEYS as readonly string[]).includes(b)) ||
+          a.localeCompare(b),
+      )
+  )
 }
 
 /** 'm.lambdaMax' → 'lambdaMax'. */
