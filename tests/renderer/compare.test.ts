@@ -108,6 +108,9 @@ describe('compare shaping', () => {
       'skipsReduce',
       'lambdaMax',
       'm.lambdaMax',
+      'nb201.cifar10.test',
+      'nb201.final.cifar10.test',
+      'nb201.final.cifar10.test.pct',
       'tau',
     ])
   })
