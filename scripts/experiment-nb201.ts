@@ -105,6 +105,15 @@ async function runJob(method: Method, seed: number): Promise<RunResult> {
   throw new Error(`${method.label} seed ${seed}: not finished after 3 attempts`)
 }
 
+type Bench = Extract<RunEvent, { type: 'benchmark' }>
+const benchEvents = (ev: RunEvent[]) => ev.filter((e): e is Bench & RunEvent => e.type === 'benchmark')
+const lastFinal = (ev: RunEvent[]): Bench | undefined =>
+  benchEvents(ev)
+    .filter((e) => e.final)
+    .at(-1)
+function finalScore(ev: RunEvent[]): number | null {
+  return lastFinal(ev)?.scores[NB201_HEADLINE_COLUMN]?.accuracy ?? null
+}
 const started = Date.now()
 const jobs = methods.flatMap((m) => seeds.map((seed) => ({ m, seed })))
 const results: RunResult[] = []
@@ -125,15 +134,6 @@ async function worker(): Promise<void> {
 await Promise.all(Array.from({ length: Number(values.parallel) }, worker))
 const wallMin = (Date.now() - started) / 60000
 
-type Bench = Extract<RunEvent, { type: 'benchmark' }>
-const benchEvents = (ev: RunEvent[]) => ev.filter((e): e is Bench & RunEvent => e.type === 'benchmark')
-const lastFinal = (ev: RunEvent[]): Bench | undefined =>
-  benchEvents(ev)
-    .filter((e) => e.final)
-    .at(-1)
-function finalScore(ev: RunEvent[]): number | null {
-  return lastFinal(ev)?.scores[NB201_HEADLINE_COLUMN]?.accuracy ?? null
-}
 const skips = (arch: string) => (arch.match(/skip_connect/g) ?? []).length
 const searchSec = (ev: RunEvent[]) => ev.reduce((s, e) => s + (e.type === 'epoch' ? e.epochSec : 0), 0)
 
