@@ -6,7 +6,7 @@
  * README section between its markers. Resumable: finished runs are reused, interrupted ones resumed.
  *
  *   npm run experiment:nb201 -- [--seeds 0,1,2] [--parallel 3] [--set key=value ...] [--only darts,beta]
- *                               [--out DIR] [--label NAME] [--no-docs]
+ *                               [--out DIR] [--label NAME] [--no-docs] [--no-run]
  */
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -49,6 +49,8 @@ const { values } = parseArgs({
     out: { type: 'string', default: '/tmp/hdarts-nb201-experiment' },
     label: { type: 'string', default: 'default' },
     'no-docs': { type: 'boolean', default: false },
+    // Tabulate the finished runs only (start or resume nothing), e.g. when time runs out.
+    'no-run': { type: 'boolean', default: false },
   },
 })
 const seeds = values.seeds.split(',').map(Number)
@@ -98,6 +100,7 @@ async function runJob(method: Method, seed: number): Promise<RunResult> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const dir = runDirOf(jobDir)
     if (dir && readEvents(dir).some((e) => e.type === 'finished')) return { method, seed, events: readEvents(dir) }
+    if (values['no-run']) throw new Error(`${method.label} seed ${seed}: not finished (left out: --no-run)`)
     if (dir) await cli(['search', '--resume', dir, '--db', db])
     else {
       const args = ['search', '--preset', method.preset, '--runs-dir', jobDir, '--db', db, '--json']
