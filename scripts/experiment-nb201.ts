@@ -174,7 +174,7 @@ for (const m of methods) {
   )
   for (const [i, r] of rs.entries())
     perSeed.push(
-      `| ${m.label} | ${r.seed} | ${finals[i]?.scores[NB201_HEADLINE_COLUMN]!.accuracy.toFixed(2) ?? '—'} | \`${finals[i]?.arch ?? '—'}\` |`,
+      `| ${m.label} | ${r.seed} | ${finals[i]?.scores[NB201_HEADLINE_COLUMN]!.accuracy.toFixed(2) ?? '—'} | \`${(finals[i]?.arch ?? '—').replace(/\|/g, '\\|')}\` |`,
     )
   // Per-epoch curve of the derived cell, mean ± std over the seeds that reached that epoch.
   const byEpoch = new Map<number, number[]>()
@@ -217,7 +217,7 @@ if (!values['no-docs']) {
   writeFileSync(
     figure,
     nb201Figure(series, {
-      title: 'Derived cell per epoch: NB201 CIFAR-10 test accuracy (200 epochs), mean ± std over seeds',
+      title: 'Derived cell per epoch: NB201 CIFAR-10 test (200 epochs), mean ± std over seeds',
       subtitle: `cell searched on ${searchDataset}; ${scale.join(', ')}`,
       refs: ref
         ? [

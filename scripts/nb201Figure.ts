@@ -23,7 +23,8 @@ export function nb201Figure(
   const yMin = Math.floor(Math.min(...ys) / 10) * 10
   const yMax = Math.min(100, Math.ceil(Math.max(...ys) / 10) * 10)
   const X = (x: number) => m.l + ((x - 1) / Math.max(1, xMax - 1)) * (W - m.l - m.r)
-  const Y = (y: number) => m.t + (1 - (y - yMin) / Math.max(1e-9, yMax - yMin)) * (H - m.t - m.b)
+  // Bands are clipped to the axes (an accuracy band never goes past 100 %).
+  const Y = (y: number) => m.t + (1 - (Math.min(yMax, Math.max(yMin, y)) - yMin) / Math.max(1e-9, yMax - yMin)) * (H - m.t - m.b)
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="12">`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
