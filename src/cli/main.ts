@@ -6,6 +6,7 @@ import { type Command, helpText, parseCommandArgs } from './command'
 import { evalCommand } from './commands/eval'
 import { exportCommand } from './commands/export'
 import { convertCommand, paramsCommand } from './commands/genotype'
+import { benchCommand } from './commands/genotypeBench'
 import { importDartsLogCommand } from './commands/import'
 import { RUNS_COMMANDS } from './commands/runs'
 import { searchCommand } from './commands/search'
@@ -25,8 +26,8 @@ const GROUPS: readonly Group[] = [
   { name: 'runs', summary: 'list, inspect, resume, retry and cancel runs; run grids', commands: RUNS_COMMANDS },
   {
     name: 'genotype',
-    summary: 'convert genotypes between formats; count parameters and FLOPs',
-    commands: [convertCommand, paramsCommand],
+    summary: 'convert genotypes between formats; count parameters and FLOPs; NAS-Bench-201 lookups',
+    commands: [convertCommand, paramsCommand, benchCommand],
   },
   { name: 'export', summary: 'results tables of runs for papers (LaTeX, CSV, Markdown)', commands: [exportCommand] },
   { name: 'import', summary: 'import results obtained elsewhere (PyTorch DARTS logs)', commands: [importDartsLogCommand] },

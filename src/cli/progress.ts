@@ -65,6 +65,12 @@ export class ProgressView {
       )
     } else if (e.type === 'genotype') {
       this.line(`  genotype = ${e.text}`)
+    } else if (e.type === 'benchmark') {
+      const c10 = e.scores['cifar10.test']
+      if (c10)
+        this.line(
+          `  ${e.final ? 'final cell' : 'derived cell'}: NB201 CIFAR-10 test ${c10.accuracy.toFixed(2)}% (200 epochs, mean of seeds; percentile ${c10.percentile.toFixed(1)}; ${e.table.kind} table)`,
+        )
     } else if (e.type === 'started') {
       this.line(
         `backend ${e.backend.name} (${e.backend.package} ${e.backend.version}; ${e.backend.device}); ${e.weights} weights; ${e.stepsPerEpoch} steps/epoch`,

@@ -106,6 +106,35 @@ export type RunEventBody =
       readonly matrices: Readonly<Record<string, number[][]>>
     }
   | {
+      /**
+       * NAS-Bench-201 lookup of a derived cell (NB201-space searches only): the benchmark's 200-epoch,
+       * mean-of-seeds accuracies of that cell, not anything this run measured. `final` marks the run's
+       * final cell (R-DARTS early stop, DARTS-PT projection), written just before 'finished'.
+       */
+      readonly type: 'benchmark'
+      readonly epoch: number
+      readonly final: boolean
+      readonly arch: string
+      /** Official NB201 architecture index, when the table carries it. */
+      readonly index: number | null
+      /** Which table scored it (shipped or the user's), so a number can be traced to its source. */
+      readonly table: {
+        readonly kind: 'shipped' | 'user'
+        readonly file: string
+        readonly sha256: string
+        readonly epochs: number
+      }
+      /** The dataset the search ran on (the label says "cell searched on …"). */
+      readonly searchDataset: string
+      /** Per table column (`cifar10.test`, …): the cell's accuracy, its percentile, and the column's oracle best and all-skip cell. */
+      readonly scores: Readonly<
+        Record<
+          string,
+          { readonly accuracy: number; readonly percentile: number; readonly best: number; readonly allSkip: number }
+        >
+      >
+    }
+  | {
       readonly type: 'checkpoint'
       readonly epoch: number
       readonly step: number

@@ -86,6 +86,12 @@ export interface RunSummary {
   readonly finalGenotype: string | null
   /** An evaluation's test accuracy of its latest epoch; null for searches and before the first epoch. */
   readonly lastTestAcc: number | null
+  /**
+   * NB201 searches: the final cell's NAS-Bench-201 CIFAR-10 test accuracy (200 epochs, mean of seeds; a
+   * table lookup, not measured by the run) and its percentile among the 15,625 cells; null otherwise.
+   */
+  readonly benchmarkAcc: number | null
+  readonly benchmarkPct: number | null
   readonly tags: Readonly<Record<string, string>>
   readonly note: string | null
 }

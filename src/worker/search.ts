@@ -4,12 +4,18 @@ import { CHECKPOINT_DIR, type SearchRunFile } from '../core/run/runFile'
 import { loadSearchData } from '../engine/search/data'
 import { buildSearch } from '../engine/search/session'
 import { restoreSnapshot, takeSnapshot } from '../engine/search/snapshot'
+import { benchmarkScorer } from './benchmark'
 import { writeCheckpoint } from './checkpoint'
 import type { WorkerContext } from './context'
 import { WORKER_EXIT } from './protocol'
 
 export async function runSearch(ctx: WorkerContext<SearchRunFile>): Promise<number> {
-  const { run, emit, log, ckptDir, checkpoint, resume, eventSeq } = ctx
+  const { run, log, ckptDir, checkpoint, resume, eventSeq } = ctx
+  // NB201 searches: every derived cell is looked up in the benchmark table as it is emitted.
+  const bench = await benchmarkScorer(run.config, ctx.emit, (line) =>
+    console.log(`[run ${run.id} worker ${process.pid}] ${line}`),
+  )
+  const { emit } = bench
   const backendRecord = ctx.backend
   const { data, info } = await loadSearchData(run.config, { dataDir: run.dataDir, download: run.download })
   const searcher = buildSearch(run.config, data, info.numClasses)
@@ -64,10 +70,12 @@ export async function runSearch(ctx: WorkerContext<SearchRunFile>): Promise<numb
     log.close()
     return WORKER_EXIT.stopped
   }
+  const finalText = searcher.finalGenotypeText()
+  bench.final(Math.max(0, searcher.position.epoch - 1), finalText)
   emit({
     type: 'finished',
     // R-DARTS early stop: the genotype of the stop epoch; DARTS-PT: the projected one.
-    genotype: searcher.finalGenotypeText(),
+    genotype: finalText,
     valAcc: searcher.finalValAcc(),
     seconds: (performance.now() - started) / 1000,
   })

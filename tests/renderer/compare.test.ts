@@ -44,6 +44,8 @@ function summary(id: string, method: string, seed: number, extra: Partial<RunSum
     skipsReduce: null,
     finalGenotype: V2,
     lastTestAcc: null,
+    benchmarkAcc: null,
+    benchmarkPct: null,
     tags: {},
     note: null,
     ...extra,
@@ -106,6 +108,9 @@ describe('compare shaping', () => {
       'skipsReduce',
       'lambdaMax',
       'm.lambdaMax',
+      'nb201.cifar10.test',
+      'nb201.final.cifar10.test',
+      'nb201.final.cifar10.test.pct',
       'tau',
     ])
   })

@@ -29,6 +29,8 @@ export function summary(patch: Partial<RunSummary> = {}): RunSummary {
     skipsReduce: 0,
     finalGenotype: null,
     lastTestAcc: null,
+    benchmarkAcc: null,
+    benchmarkPct: null,
     tags: {},
     note: null,
     ...patch,

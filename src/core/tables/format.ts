@@ -1,4 +1,5 @@
 /** Writers of a ResultsTable: LaTeX (booktabs, mean ± std, best in bold), CSV (raw numbers) and Markdown. */
+import { NB201_TABLE_EPOCHS } from '../benchmark/nb201Columns'
 import { texEscape } from '../genotype/export/tikz'
 import type { ResultRow, ResultsTable, Stat } from './results'
 
@@ -21,12 +22,32 @@ function costUnit(t: ResultsTable): string | null {
 
 function columns(t: ResultsTable): Column[] {
   const unit = costUnit(t)
+  const bench: Column[] = t.benchmarkSearchDatasets.length
+    ? [
+        { head: 'NB201 C10 test (%)', get: (r) => r.benchmark, digits: 2, better: 'higher' },
+        { head: 'NB201 percentile', get: (r) => r.benchmarkPct, digits: 1, better: null },
+      ]
+    : []
   return [
+    ...bench,
     { head: 'Search val. acc. (%)', get: (r) => r.valAcc, digits: 2, better: 'higher' },
     { head: 'Params (M)', get: (r) => r.paramsM, digits: 2, better: 'lower' },
     { head: 'Skips (normal)', get: (r) => r.skipsNormal, digits: 1, better: null },
     { head: unit ? `Search cost (${unit}-h)` : 'Search cost (h)', get: (r) => r.searchHours, digits: 2, better: 'lower' },
   ]
+}
+
+/**
+ * The protocol of the benchmark column, for captions: where the cells were searched and what the
+ * table measured (not this search). Empty when the table has no benchmark column.
+ */
+export function benchmarkCaption(t: ResultsTable): string {
+  if (!t.benchmarkSearchDatasets.length) return ''
+  return (
+    `NB201 C10 test: final cell searched on ${t.benchmarkSearchDatasets.join(', ')}, looked up in NAS-Bench-201 ` +
+    `(CIFAR-10 test accuracy after ${NB201_TABLE_EPOCHS} epochs of training, mean over the benchmark's seeds; percentile among 15,625 cells); ` +
+    `mean ± std over runs; rows ranked by it.`
+  )
 }
 
 /** One more decimal for small means (a 0.04 h search); the std takes the mean's decimals. */
@@ -80,7 +101,8 @@ export function toLatex(t: ResultsTable, opts: { caption?: string; label?: strin
   const { channels, layers } = t.evalNetwork
   const caption =
     opts.caption ??
-    `Search results (mean $\\pm$ std over runs). Params: CIFAR evaluation network of the derived cell (C=${channels}, ${layers} cells, auxiliary head excluded). Best in bold.`
+    `Search results (mean $\\pm$ std over runs). Params: CIFAR evaluation network of the derived cell (C=${channels}, ${layers} cells, auxiliary head excluded). Best in bold.` +
+      (benchmarkCaption(t) ? ` ${texEscape(benchmarkCaption(t)).replace('±', '$\\pm$')}` : '')
   return [
     '% Written by HDARTS Studio (hdarts export --format latex). Needs \\usepackage{booktabs}' + '.',
     '\\begin{table}[t]',
@@ -119,7 +141,8 @@ export function toMarkdown(t: ResultsTable): string {
         ].join(' | ')} |`,
     ),
   ]
-  return lines.join('\n') + '\n'
+  const note = benchmarkCaption(t)
+  return lines.join('\n') + '\n' + (note ? `\n${note}\n` : '')
 }
 
 /** RFC 4180: quote fields with commas, quotes or newlines. */
@@ -142,6 +165,9 @@ export function toCsv(t: ResultsTable): string {
     'search_hours_mean',
     'search_hours_std',
     'cost_unit',
+    ...(t.benchmarkSearchDatasets.length
+      ? ['nb201_c10_test_200ep_mean', 'nb201_c10_test_200ep_std', 'nb201_percentile_mean', 'searched_on']
+      : []),
   ]
   // Six decimals: below any reported precision, without float noise (0.548426666…).
   const r6 = (v: number | null) => (v === null ? null : Math.round(v * 1e6) / 1e6)
@@ -157,6 +183,9 @@ export function toCsv(t: ResultsTable): string {
     r6(r.searchHours.mean),
     r6(r.searchHours.std),
     r.costUnit,
+    ...(t.benchmarkSearchDatasets.length
+      ? [r6(r.benchmark.mean), r6(r.benchmark.std), r6(r.benchmarkPct.mean), t.benchmarkSearchDatasets.join(' ')]
+      : []),
   ])
   return [head, ...rows].map((row) => row.map(csvField).join(',')).join('\n') + '\n'
 }

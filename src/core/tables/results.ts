@@ -4,6 +4,7 @@
  * (DARTS convention: C=36, 20 cells, auxiliary head excluded) and the search cost in GPU- or
  * CPU-hours by the device each run used. Pure; writers are in format.ts.
  */
+import { NB201_HEADLINE_COLUMN, nb201Key } from '../benchmark/nb201Columns'
 import { parseGenotypes } from '../genotype/parse/index'
 import { countOp } from '../genotype/model'
 import { groupRuns } from '../metrics/grouping'
@@ -48,6 +49,9 @@ export interface ResultRow {
   readonly searchHours: Stat
   /** 'GPU' when every run with a known device used a GPU, 'CPU' when none did, null when mixed or unknown. */
   readonly costUnit: CostUnit | null
+  /** NB201 searches: the final cell's NAS-Bench-201 CIFAR-10 test accuracy (%, a table lookup) and its percentile. */
+  readonly benchmark: Stat
+  readonly benchmarkPct: Stat
 }
 
 export interface ResultsTable {
@@ -57,6 +61,8 @@ export interface ResultsTable {
   readonly evalNetwork: { readonly channels: number; readonly layers: number }
   /** Runs whose genotype could not be counted (no final genotype, an NB201 cell, unparseable text). */
   readonly notes: readonly string[]
+  /** Datasets the runs with a benchmark number searched on (empty: no NB201 lookups, no benchmark column). */
+  readonly benchmarkSearchDatasets: readonly string[]
 }
 
 /** 'GPU: …', 'CUDA GPU …' and PyTorch's 'cuda:0' are GPUs; everything else (wasm, tfjs-node on CPU) is CPU. */
@@ -102,6 +108,8 @@ function row(label: string, runs: readonly TableRun[], notes: string[]): ResultR
     skipsNormal: stat(evals.map((e) => e.skips)),
     searchHours: stat(runs.map((r) => (r.searchSeconds === null ? null : r.searchSeconds / 3600))),
     costUnit: units.size === 1 ? [...units][0]! : null,
+    benchmark: stat(runs.map((r) => r.latest[nb201Key.final(NB201_HEADLINE_COLUMN)] ?? null)),
+    benchmarkPct: stat(runs.map((r) => r.latest[nb201Key.finalPct(NB201_HEADLINE_COLUMN)] ?? null)),
   }
 }
 
@@ -111,5 +119,9 @@ export function resultsTable(runs: readonly TableRun[], opts: { groupBy?: string
   const rows = opts.groupBy
     ? groupRuns(runs, opts.groupBy).map((g) => row(g.value, g.runs, notes))
     : runs.map((r) => row(`${r.method} (seed ${r.seed})`, [r], notes))
-  return { groupBy: opts.groupBy ?? null, rows, evalNetwork: { channels: 36, layers: 20 }, notes }
+  const scored = runs.filter((r) => r.latest[nb201Key.final(NB201_HEADLINE_COLUMN)] !== undefined)
+  // With benchmark numbers the found cells are what is compared: rank by them, best first (stable otherwise).
+  if (scored.length) rows.sort((a, b) => (b.benchmark.mean ?? -Infinity) - (a.benchmark.mean ?? -Infinity))
+  const benchmarkSearchDatasets = [...new Set(scored.map((r) => r.dataset))].sort()
+  return { groupBy: opts.groupBy ?? null, rows, evalNetwork: { channels: 36, layers: 20 }, notes, benchmarkSearchDatasets }
 }

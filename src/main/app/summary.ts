@@ -1,4 +1,5 @@
 /** Store rows → the API's RunSummary, one run or a whole list with a fixed number of queries. */
+import { NB201_HEADLINE_COLUMN, nb201Key } from '../../core/benchmark/nb201Columns'
 import type { RunSummary } from '../../shared/api'
 import type { RunRow, Store } from '../store'
 
@@ -8,6 +9,8 @@ export interface Skips {
   readonly skipsReduce?: number
   /** An evaluation's latest test accuracy (its 'evalEpoch' metrics). */
   readonly testAcc?: number
+  /** Any other latest metric, e.g. the final cell's NB201 lookup (`nb201.final.*`). */
+  readonly [key: string]: number | undefined
 }
 
 export function toSummary(row: RunRow, tags: Readonly<Record<string, string>>, note: string | null, skips: Skips): RunSummary {
@@ -38,6 +41,8 @@ export function toSummary(row: RunRow, tags: Readonly<Record<string, string>>, n
     skipsReduce: skips.skipsReduce ?? null,
     finalGenotype: row.finalGenotype,
     lastTestAcc: row.kind === 'eval' ? (skips.testAcc ?? null) : null,
+    benchmarkAcc: skips[nb201Key.final(NB201_HEADLINE_COLUMN)] ?? null,
+    benchmarkPct: skips[nb201Key.finalPct(NB201_HEADLINE_COLUMN)] ?? null,
     tags,
     note,
   }

@@ -4,6 +4,7 @@
  * per event. Every derived row records the seq of its event, which makes a resume's truncation exact.
  */
 import type { Database, Statement } from 'better-sqlite3'
+import { benchmarkMetricPoints, type BenchmarkEvent } from '../../core/benchmark/nb201Events'
 import { EPOCH_METRIC_KEYS, EVAL_EPOCH_METRIC_KEYS, type RunEvent } from '../../core/events'
 import { encodeMatrix, encodeNumber, toNumber, type StoredNumber } from './codec'
 import { StoreError } from './errors'
@@ -259,6 +260,10 @@ export class Ingester {
         }
         break
       }
+      case 'benchmark':
+        // NAS-Bench-201 lookups of the derived cell: metrics like any other, keyed in core.
+        for (const p of benchmarkMetricPoints(e as unknown as BenchmarkEvent)) metric(p.key, p.step, p.value)
+        break
       case 'alphas': {
         const ops = JSON.stringify(e.ops ?? [])
         for (const cell of ['normal', 'reduce'] as const) {

@@ -3,6 +3,7 @@
  * groups of runs → mean ± std band series per metric (smoothing applied per run before banding) and
  * the final table (mean ± std, n, Welch's p vs the baseline group).
  */
+import { NB201_HEADLINE_COLUMN, nb201Column, nb201Key, nb201ScoreLabel } from '../../../core/benchmark/nb201Columns'
 import { groupableKeys, groupRuns, type SummaryCell, summaryTable } from '../../../core/metrics/grouping'
 import { type BandPoint, emaSmooth, meanStdBand } from '../../../core/metrics/stats'
 import type { CompareResponse, MetricPoint } from '../../../shared/api'
@@ -16,7 +17,19 @@ export const CURVE_METRICS = ['valAcc', 'trainLoss', 'valLoss'] as const
 export const SKIP_METRICS = ['skipsNormal', 'skipsReduce'] as const
 /** Keys `runs.compare` must return for the dashboard (curves, skips, λ_max). */
 /** The store keeps method scalars as `m.<name>` (R-DARTS's λ_max is `m.lambdaMax`); both spellings are asked for. */
-export const BASE_KEYS = [...CURVE_METRICS, ...SKIP_METRICS, 'lambdaMax', 'm.lambdaMax'] as const
+/** NB201 searches: the derived cell's benchmark lookup per epoch, and the final cell's. */
+export const BENCHMARK_CURVE = nb201Key.acc(NB201_HEADLINE_COLUMN)
+const BENCHMARK_FINAL = nb201Key.final(NB201_HEADLINE_COLUMN)
+const BENCHMARK_FINAL_PCT = nb201Key.finalPct(NB201_HEADLINE_COLUMN)
+export const BASE_KEYS = [
+  ...CURVE_METRICS,
+  ...SKIP_METRICS,
+  'lambdaMax',
+  'm.lambdaMax',
+  BENCHMARK_CURVE,
+  BENCHMARK_FINAL,
+  BENCHMARK_FINAL_PCT,
+] as const
 
 /** One colour per group, by index; distinguishable in both themes. */
 export const GROUP_COLORS = [
@@ -52,6 +65,8 @@ const METRIC_INFO: Readonly<Record<string, MetricInfo>> = {
   skipsNormal: { label: 'Skips (normal)', scale: 1, digits: 2, nonNegative: true },
   skipsReduce: { label: 'Skips (reduce)', scale: 1, digits: 2, nonNegative: true },
   lambdaMax: { label: 'λ_max', scale: 1, digits: 3 },
+  // Table values are percentages already.
+  [BENCHMARK_CURVE]: { label: 'NB201 CIFAR-10 test of the derived cell', scale: 1, digits: 2, unit: '%', nonNegative: true },
 }
 export const metricInfo = (key: string): MetricInfo =>
   METRIC_INFO[key] ?? METRIC_INFO[key.replace(/^m\./, '')] ?? { label: key.replace(/^m\./, ''), scale: 1, digits: 3 }
@@ -185,6 +200,29 @@ export const FINAL_COLUMNS: readonly FinalColumn[] = [
   { metric: 'seconds', label: 'Search time (min)', scale: 1 / 60, digits: 1 },
 ]
 
+/** The benchmark columns of the final table: only for a comparison where some run has NB201 lookups. */
+export const BENCHMARK_COLUMNS: readonly FinalColumn[] = [
+  { metric: 'nb201Final', label: 'NB201 C10 test, final cell (%)', scale: 1, digits: 2, better: 'higher' },
+  { metric: 'nb201FinalPct', label: 'NB201 percentile', scale: 1, digits: 1, better: 'higher' },
+]
+
+export const hasBenchmark = (runs: readonly CompareRun[]): boolean =>
+  runs.some((r) => r.latest[BENCHMARK_FINAL] !== undefined || (r.series[BENCHMARK_CURVE]?.length ?? 0) > 0)
+
+/** The final table's columns for these runs: benchmark columns first when there are NB201 lookups. */
+export const finalColumns = (runs: readonly CompareRun[]): readonly FinalColumn[] =>
+  hasBenchmark(runs) ? [...BENCHMARK_COLUMNS, ...FINAL_COLUMNS] : FINAL_COLUMNS
+
+/**
+ * The honest title of the benchmark chart: the cells were searched on the runs' datasets and scored
+ * with a table of another protocol (NB201 CIFAR-10 test, 200 epochs).
+ */
+export function benchmarkTitle(runs: readonly CompareRun[]): string {
+  const datasets = [...new Set(runs.filter((r) => (r.series[BENCHMARK_CURVE]?.length ?? 0) > 0).map((r) => r.run.dataset))]
+  const label = nb201ScoreLabel(nb201Column(NB201_HEADLINE_COLUMN)!, datasets.length === 1 ? datasets[0]! : null)
+  return `${datasets.length > 1 ? `cells searched on ${datasets.join(', ')}, ` : ''}${label}, mean ± std over seeds`
+}
+
 const last = (s: readonly MetricPoint[] | undefined): number | null => {
   const pts = (s ?? []).filter((p) => Number.isFinite(p.value))
   return pts.length ? pts[pts.length - 1]!.value : null
@@ -212,6 +250,10 @@ export function finalValue(r: CompareRun, metric: string): number | null {
       return last(r.series['m.lambdaMax']) ?? last(r.series.lambdaMax) ?? num(r.latest['m.lambdaMax']) ?? num(r.latest.lambdaMax)
     case 'seconds':
       return num(r.seconds)
+    case 'nb201Final':
+      return num(r.latest[BENCHMARK_FINAL]) ?? num(r.run.benchmarkAcc)
+    case 'nb201FinalPct':
+      return num(r.latest[BENCHMARK_FINAL_PCT]) ?? num(r.run.benchmarkPct)
     default:
       return last(r.series[metric]) ?? num(r.latest[metric])
   }
@@ -243,7 +285,11 @@ export function finalTable(
     (run, metric) => finalValue(run.r, metric),
     baseline,
   )
-  return rows.map((row, i) => ({ ...row, label: groups[i]!.label, color: groups[i]!.color }))
+  const out = rows.map((row, i) => ({ ...row, label: groups[i]!.label, color: groups[i]!.color }))
+  // Ranked by the found cell's benchmark accuracy when the comparison has one (best first; stable).
+  if (columns.some((c) => c.metric === 'nb201Final'))
+    out.sort((a, b) => (b.cells.nb201Final?.mean ?? -Infinity) - (a.cells.nb201Final?.mean ?? -Infinity))
+  return out
 }
 
 // ── export ─────────────────────────────────────────────────────────────────

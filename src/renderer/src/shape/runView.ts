@@ -2,6 +2,8 @@
  * The run view's data: live events merged into a RunDetail, chart rows, the epoch scrubber's snapshots
  * (pure; no React). Merging is append-only and keyed by step, so a replayed event changes nothing.
  */
+import { isNb201MetricKey } from '../../../core/benchmark/nb201Columns'
+import { benchmarkMetricPoints } from '../../../core/benchmark/nb201Events'
 import { EPOCH_METRIC_KEYS, EVAL_EPOCH_METRIC_KEYS, type RunEvent } from '../../../core/events'
 import type { AlphaSnapshotDto, LiveEvent, MetricPoint, RunDetail } from '../../../shared/api'
 
@@ -52,6 +54,12 @@ export function applyRunEvent(d: RunDetail, e: RunEvent): RunDetail {
       const matrices = Object.entries(e.matrices).map(([name, matrix]) => ({ epoch: e.epoch, name, matrix }))
       const kept = d.methodMatrices.filter((m) => !(m.epoch === e.epoch && name(m.name, matrices)))
       return { ...d, metrics, methodMatrices: matrices.length ? [...kept, ...matrices] : d.methodMatrices }
+    }
+    case 'benchmark': {
+      const metrics = { ...d.metrics }
+      for (const p of benchmarkMetricPoints(e))
+        metrics[p.key] = upsertPoint(metrics[p.key] ?? [], { step: p.step, value: p.value })
+      return { ...d, metrics }
     }
     case 'alphas': {
       const snaps: AlphaSnapshotDto[] = [
@@ -141,13 +149,16 @@ export const defaultExtraKeys = (extras: readonly string[]): string[] =>
 
 /** Metric keys without a fixed chart (method scalars, archLoss, epochSec, …), method scalars first. */
 export function extraMetricKeys(metrics: Readonly<Record<string, readonly MetricPoint[]>>): string[] {
-  return Object.keys(metrics)
-    .filter((k) => !STANDARD_KEYS.has(k) && (metrics[k]?.length ?? 0) > 0)
-    .sort(
-      (a, b) =>
-        Number((EPOCH_KEYS as readonly string[]).includes(a)) - Number((EPOCH_KEYS as readonly string[]).includes(b)) ||
-        a.localeCompare(b),
-    )
+  return (
+    Object.keys(metrics)
+      // Benchmark lookups have their own panel (shape/benchmark.ts).
+      .filter((k) => !STANDARD_KEYS.has(k) && !isNb201MetricKey(k) && (metrics[k]?.length ?? 0) > 0)
+      .sort(
+        (a, b) =>
+          Number((EPOCH_KEYS as readonly string[]).includes(a)) - Number((EPOCH_KEYS as readonly string[]).includes(b)) ||
+          a.localeCompare(b),
+      )
+  )
 }
 
 /** 'm.lambdaMax' → 'lambdaMax'. */
@@ -192,6 +203,7 @@ export const EVENT_TYPES = [
   'alphas',
   'genotype',
   'method',
+  'benchmark',
   'checkpoint',
   'finished',
   'failed',
@@ -220,6 +232,11 @@ export function eventSummary(e: RunEvent): string {
       return `epoch ${e.epoch} · ${Object.entries(e.scalars)
         .map(([k, v]) => `${k}=${fix(v)}`)
         .join(' ')}${Object.keys(e.matrices).length ? ` · matrices ${Object.keys(e.matrices).join(', ')}` : ''}`
+    case 'benchmark': {
+      const c10 = e.scores['cifar10.test']
+      const head = c10 ? ` · NB201 CIFAR-10 test ${fix(c10.accuracy)} (percentile ${c10.percentile.toFixed(1)})` : ''
+      return `${e.final ? 'final cell' : `epoch ${e.epoch}`}${head} · ${e.arch} · ${e.table.kind} table`
+    }
     case 'checkpoint':
       return `epoch ${e.epoch} step ${e.step} · ${e.reason} · ${e.file} (${e.bytes} B)`
     case 'evalEpoch':

@@ -2,7 +2,18 @@
 import type { LiveEvent, RunSummary } from '../../../shared/api'
 
 export type SortKey =
-  'status' | 'id' | 'preset' | 'dataset' | 'seed' | 'progress' | 'bestValAcc' | 'lastValAcc' | 'skips' | 'createdAt' | 'startedAt'
+  | 'status'
+  | 'id'
+  | 'preset'
+  | 'dataset'
+  | 'seed'
+  | 'progress'
+  | 'bestValAcc'
+  | 'lastValAcc'
+  | 'benchmarkAcc'
+  | 'skips'
+  | 'createdAt'
+  | 'startedAt'
 
 export interface SortState {
   readonly key: SortKey

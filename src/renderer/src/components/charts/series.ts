@@ -1,4 +1,5 @@
 /** One registry of metric series: label, colour and formatter per key (charts never hard-code them). */
+import { benchmarkSeriesLabel } from '../../shape/benchmark'
 import { metric, pct } from '../../shape/format'
 
 export interface SeriesStyle {
@@ -30,5 +31,11 @@ const PALETTE = ['var(--chart-1)', 'var(--chart-2)', 'var(--chart-3)', 'var(--ch
 export function seriesStyle(key: string, index = 0): SeriesStyle {
   const known = SERIES[key]
   if (known) return known
+  // NAS-Bench-201 lookups are in percent already (table values, not fractions).
+  const bench = benchmarkSeriesLabel(key)
+  if (bench) {
+    const color = key.endsWith('.best') ? 'var(--chart-3)' : key.endsWith('.allSkip') ? 'var(--danger)' : 'var(--chart-2)'
+    return { label: bench, color, format: (v) => `${v.toFixed(2)}%` }
+  }
   return { label: key.startsWith('m.') ? key.slice(2) : key, color: PALETTE[index % PALETTE.length]!, format: metric }
 }

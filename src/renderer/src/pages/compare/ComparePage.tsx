@@ -11,11 +11,15 @@ import {
   availableMetrics,
   bandSeries,
   BASE_KEYS,
+  BENCHMARK_CURVE,
+  benchmarkTitle,
   type CompareRun,
   compareKeys,
   CURVE_METRICS,
+  finalColumns,
   finalTable,
   groupByOptions,
+  hasBenchmark,
   makeGroups,
   metricInfo,
   SKIP_METRICS,
@@ -89,11 +93,13 @@ function Dashboard({ ids }: { ids: readonly string[] }) {
   useEffect(() => setHidden(new Set()), [key])
   const metrics = [...CURVE_METRICS, ...extra.filter((k) => !(CURVE_METRICS as readonly string[]).includes(k))]
   const bands = useMemo(
-    () => Object.fromEntries([...metrics, ...SKIP_METRICS].map((m) => [m, bandSeries(groups, m, smoothing)])),
+    () => Object.fromEntries([...metrics, ...SKIP_METRICS, BENCHMARK_CURVE].map((m) => [m, bandSeries(groups, m, smoothing)])),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [groups, smoothing, metrics.join(',')],
   )
-  const table = useMemo(() => finalTable(groups, baseline), [groups, baseline])
+  const columns = useMemo(() => finalColumns(runs), [runs])
+  const table = useMemo(() => finalTable(groups, baseline, columns), [groups, baseline, columns])
+  const bench = hasBenchmark(runs)
   const latestKeys = useMemo(() => {
     const s = new Set(availableMetrics(runs))
     for (const r of runs) for (const k of Object.keys(r.latest)) s.add(k)
@@ -153,13 +159,25 @@ function Dashboard({ ids }: { ids: readonly string[] }) {
           </div>
         ))}
       </div>
+      {bench && (
+        <>
+          <h2 className="section-title">Found cell on NAS-Bench-201</h2>
+          <BandChart
+            metric={BENCHMARK_CURVE}
+            bands={bands[BENCHMARK_CURVE] ?? []}
+            log={false}
+            hidden={hidden}
+            title={benchmarkTitle(runs)}
+          />
+        </>
+      )}
       <h2 className="section-title">Skip connections per epoch</h2>
       <div className="chart-grid two">
         {SKIP_METRICS.map((m) => (
           <BandChart key={m} metric={m} bands={bands[m] ?? []} log={false} hidden={hidden} height={200} />
         ))}
       </div>
-      <SummaryTable rows={table} baseline={baseline} />
+      <SummaryTable rows={table} baseline={baseline} columns={columns} />
     </>
   )
 }

@@ -2,6 +2,7 @@
 import { memo, useMemo, useState } from 'react'
 import type { MetricPoint } from '../../../../shared/api'
 import { LineChartCard } from '../../components/charts/LineChartCard'
+import { BenchmarkChart } from './BenchmarkChart'
 import { chartRows, defaultExtraKeys, extraMetricKeys, lambdaMaxKey, metricLabel } from '../../shape/runView'
 
 type Metrics = Readonly<Record<string, readonly MetricPoint[]>>
@@ -55,10 +56,13 @@ export const RunCharts = memo(function RunCharts({
   metrics,
   marker,
   kind = 'search',
+  dataset = null,
 }: {
   metrics: Metrics
   marker: number | null
   kind?: string
+  /** The dataset the search ran on, for the benchmark panel's honest label. */
+  dataset?: string | null
 }) {
   const extras = useMemo(() => extraMetricKeys(metrics), [metrics])
   const lam = lambdaMaxKey(metrics)
@@ -76,7 +80,10 @@ export const RunCharts = memo(function RunCharts({
             <Chart metrics={metrics} keys={DROP_PATH} testKey="dropPath" title="Drop-path probability" marker={marker} />
           </>
         ) : (
-          <SearchCharts metrics={metrics} marker={marker} />
+          <>
+            <SearchCharts metrics={metrics} marker={marker} />
+            <BenchmarkChart metrics={metrics} marker={marker} searchDataset={dataset} />
+          </>
         )}
         {lam && <Chart metrics={metrics} keys={lamKeys} testKey="lambdaMax" title="λ_max of ∇²α L_val" marker={marker} />}
         {shown.map((k) => (

@@ -112,7 +112,12 @@ function RunView({ detail, onAction }: { detail: RunDetail; onAction: ReturnType
           />
         }
       />
-      <RunCharts metrics={detail.metrics} marker={epochs.length > 1 ? epoch : null} kind={detail.run.kind} />
+      <RunCharts
+        metrics={detail.metrics}
+        marker={epochs.length > 1 ? epoch : null}
+        kind={detail.run.kind}
+        dataset={detail.run.dataset}
+      />
       {evaluation ? (
         // A fixed genotype: no α, no epochs to scrub.
         <GenotypePanel

@@ -97,6 +97,17 @@ export const RunRow = memo(function RunRow({
         </td>
       )}
       <td className="num hide-narrow">{pct(run.lastValAcc)}</td>
+      <td
+        className="num"
+        data-testid="benchmark-acc"
+        title={
+          run.benchmarkAcc === null
+            ? 'no NAS-Bench-201 lookup (DARTS space, or the search has not finished)'
+            : `final cell searched on ${run.dataset}: NAS-Bench-201 CIFAR-10 test accuracy (200 epochs, mean of seeds), percentile ${run.benchmarkPct?.toFixed(1) ?? '–'} of 15,625`
+        }
+      >
+        {run.benchmarkAcc === null ? '–' : `${run.benchmarkAcc.toFixed(2)} %`}
+      </td>
       <td className="num" title="skip connections in the normal / reduction cell">
         {skips(run.skipsNormal)} / {skips(run.skipsReduce)}
       </td>

@@ -11,6 +11,12 @@ const COLUMNS: readonly { label: string; key?: SortKey; num?: boolean; title?: s
   { label: 'Progress', key: 'progress' },
   { label: 'Best val', key: 'bestValAcc', num: true },
   { label: 'Last val', key: 'lastValAcc', num: true, narrow: true },
+  {
+    label: 'NB201 C10',
+    key: 'benchmarkAcc',
+    num: true,
+    title: 'final cell: NAS-Bench-201 CIFAR-10 test accuracy (200 epochs, mean of seeds; a table lookup) — NB201 searches only',
+  },
   { label: 'Skips n/r', key: 'skips', num: true, title: 'skip connections in the normal / reduction cell' },
   { label: 'Tags' },
   { label: 'Note' },
