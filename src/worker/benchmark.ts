@@ -8,7 +8,7 @@ import { loadNb201Table } from '../core/benchmark/nb201Load'
 import { type Nb201Table, Nb201TableError } from '../core/benchmark/nb201Table'
 import type { SearchConfig } from '../core/config/search'
 import type { RunEventBody } from '../core/events'
-import { nodeNb201Io } from './nb201Io'
+import { nodeNb201Io } from '../node/nb201Io'
 
 export interface BenchmarkScorer {
   /** Emits `body`, then its benchmark event when `body` is an epoch's NB201 genotype. */

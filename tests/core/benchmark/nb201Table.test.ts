@@ -11,7 +11,7 @@ import {
   type Nb201TableFile,
 } from '../../../src/core/benchmark/nb201Table'
 import { parseGenotypes } from '../../../src/core/genotype/parse'
-import { nodeNb201Io } from '../../../src/main/benchmark/nb201Io'
+import { nodeNb201Io } from '../../../src/node/nb201Io'
 
 const ALL_SKIP = '|skip_connect~0|+|skip_connect~0|skip_connect~1|+|skip_connect~0|skip_connect~1|skip_connect~2|'
 const r2 = (x: number) => Math.round(x * 100) / 100

@@ -1,8 +1,8 @@
 /**
  * Node file access for the NAS-Bench-201 table (core/benchmark/nb201Load.ts decides which table and
  * decodes it). The resources folder is HDARTS_RESOURCES or the nearest `resources/` above this module,
- * which works from src/ under tsx and from out/ after the build. src/main/benchmark/nb201Io.ts is its twin:
- * the layers let neither import the other, and core may not touch the file system.
+ * which works from src/ under tsx and from out/ after the build. In the node layer, so the worker and
+ * the CLI share it (core may not touch the file system).
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
