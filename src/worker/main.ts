@@ -10,7 +10,7 @@ import type { RunEventBody } from '../core/events'
 import { BACKEND_ENV } from '../core/config/search'
 import { CHECKPOINT_DIR, EVENTS_FILE, RUN_FILE, runFileSchema } from '../core/run/runFile'
 import { type BackendPin, describeBackend, initBackend, isOutOfMemoryError } from '../engine/backends/init'
-import { WEBGPU_OUT_OF_MEMORY_MESSAGE, WebGpuDeviceLostError } from '../engine/backends/webgpu'
+import { loseWebGpuDevice, WEBGPU_OUT_OF_MEMORY_MESSAGE, WebGpuDeviceLostError } from '../engine/backends/webgpu'
 import { DatasetError } from '../engine/data/types'
 import { CheckpointError, readCheckpoint } from './checkpoint'
 import { BadInput } from './context'
@@ -58,9 +58,13 @@ async function main(argv: string[]): Promise<number> {
   }
   const eventSeq = (checkpoint?.snapshot.meta as { eventSeq?: number } | undefined)?.eventSeq ?? 0
   const log = new EventLog(join(dir, EVENTS_FILE), resume ? { truncateAfterSeq: eventSeq } : {})
+  // Fault injection (tests, scripts/gpu-check.sh): lose the WebGPU device right after the first epoch
+  // checkpoint, as a driver reset or a removed GPU would.
+  let loseDevice = process.env.HDARTS_FAULT_WEBGPU_LOST === 'after-checkpoint'
   const emit = (body: RunEventBody): void => {
     const event = log.append(body)
     toParent({ type: 'event', event })
+    if (loseDevice && body.type === 'checkpoint') loseDevice = !loseWebGpuDevice()
   }
   activeEmit = emit
 
@@ -106,7 +110,9 @@ function fail(err: unknown): number {
   const lost = err instanceof WebGpuDeviceLostError
   const message = oom
     ? activeBackend === 'webgpu'
-      ? `out of memory: ${WEBGPU_OUT_OF_MEMORY_MESSAGE} (${e.message})`
+      ? e.message.startsWith(WEBGPU_OUT_OF_MEMORY_MESSAGE)
+        ? e.message
+        : `${WEBGPU_OUT_OF_MEMORY_MESSAGE} (${e.message})`
       : `out of memory: this configuration does not fit in the backend's memory (the wasm heap is capped at 4 GiB); lower batchSize or C (${e.message})`
     : lost
       ? `${e.message}; the last epoch checkpoint is kept; continue on another backend with: hdarts search --resume ${activeDir ?? 'RUN_DIR'} --backend wasm`

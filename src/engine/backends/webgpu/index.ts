@@ -39,7 +39,7 @@ export const WEBGPU_API_ENV = 'HDARTS_WEBGPU_API'
 /** Path of a dawn.node to load instead of the bundled/installed one. */
 export const DAWN_NODE_ENV = 'HDARTS_DAWN_NODE'
 
-export const WEBGPU_OUT_OF_MEMORY_MESSAGE = 'out of GPU memory on WebGPU; lower batchSize or C'
+export const WEBGPU_OUT_OF_MEMORY_MESSAGE = 'out of memory on the WebGPU device; lower batchSize or C'
 
 // Minimal shapes of the WebGPU objects used here (dawn.node implements the W3C API).
 interface GpuAdapterInfo {
@@ -159,37 +159,9 @@ export async function initWebGpu(allowSoftware: boolean, env: NodeJS.ProcessEnv 
   // Automatic choice on a Linux box with no GPU device node: nothing to find, and probing makes Dawn print
   // Vulkan warnings into every run's log.
   if (!allowSoftware && !hasGpuDeviceNode()) return { ok: false, reason: 'no GPU device node (/dev/dri/renderD*, /dev/nvidia*)' }
-  installDawnTickHook() // before the instance exists, so every Dawn tick goes through it
-  let dawn: Dawn
-  try {
-    dawn = loadDawn()
-  } catch (err) {
-    return { ok: false, reason: `dawn.node failed to load: ${firstLine(err)}` }
-  }
-  let software: Awaited<ReturnType<typeof probe>> = null
-  let chosen: Awaited<ReturnType<typeof probe>> = null
-  for (const p of probes(env)) {
-    const found = await probe(dawn, p)
-    if (found == null) continue
-    if (!found.record.software) {
-      chosen = found
-      break
-    }
-    software ??= found
-  }
-  if (chosen == null && software != null) {
-    if (!allowSoftware) return { ok: false, reason: softwareOnly(software.record) }
-    chosen = software
-  }
-  if (chosen == null) {
-    const why = hasVulkanLoader(env) ? 'no WebGPU adapter: Dawn found no GPU' : NO_VULKAN_LOADER
-    return {
-      ok: false,
-      reason: `${why} (tried ${probes(env)
-        .map((p) => p.api)
-        .join(', ')})`,
-    }
-  }
+  const found = await chooseAdapter(allowSoftware, env)
+  if (!found.ok) return found
+  const { dawn, chosen } = found
   const state: WebGpuState = { ...chosen, device: null, lost: null, oom: null, error: null, version: 'unknown' }
   try {
     await registerWebGpu(dawn, state)
@@ -198,6 +170,41 @@ export async function initWebGpu(allowSoftware: boolean, env: NodeJS.ProcessEnv 
   }
   current = state
   return activate(state)
+}
+
+type Found = NonNullable<Awaited<ReturnType<typeof probe>>>
+
+/**
+ * The best adapter Dawn offers (a hardware one first; a software one only when allowed), or why there is none.
+ * Exported for tests and scripts/gpu-check.sh; it registers nothing.
+ */
+export async function chooseAdapter(
+  allowSoftware: boolean,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ ok: true; dawn: Dawn; chosen: Found } | { ok: false; reason: string }> {
+  installDawnTickHook() // before the instance exists, so every Dawn tick goes through it
+  let dawn: Dawn
+  try {
+    dawn = loadDawn()
+  } catch (err) {
+    return { ok: false, reason: `dawn.node failed to load: ${firstLine(err)}` }
+  }
+  let software: Found | null = null
+  for (const p of probes(env)) {
+    const found = await probe(dawn, p)
+    if (found == null) continue
+    if (!found.record.software) return { ok: true, dawn, chosen: found }
+    software ??= found
+  }
+  if (software != null)
+    return allowSoftware ? { ok: true, dawn, chosen: software } : { ok: false, reason: softwareOnly(software.record) }
+  const why = hasVulkanLoader(env) ? 'no WebGPU adapter: Dawn found no GPU' : NO_VULKAN_LOADER
+  return {
+    ok: false,
+    reason: `${why} (tried ${probes(env)
+      .map((p) => p.api)
+      .join(', ')})`,
+  }
 }
 
 function softwareOnly(r: AdapterRecord): string {
@@ -262,8 +269,13 @@ async function registerWebGpu(dawn: Dawn, state: WebGpuState): Promise<void> {
       device.onuncapturederror = (ev) => {
         const name = ev.error.constructor.name
         const m = ev.error.message
-        if (name === 'GPUOutOfMemoryError' || /out of memory|exceeds the max(imum)? (buffer )?size|maxBufferSize/i.test(m))
+        if (
+          name === 'GPUOutOfMemoryError' ||
+          /out of memory|exceeds the max(imum)? (buffer )?size|maxBufferSize|maxStorageBufferBindingSize/i.test(m)
+        )
           state.oom ??= m.split('\n')[0]!
+        // Follow-ups of an error already reported (objects built from an invalid buffer) add nothing.
+        else if (/invalid due to a previous error/i.test(m)) return
         // Any other error invalidates the whole submitted batch (its results are garbage): fail, don't train on it.
         else state.error ??= m.split('\n').find((l) => l.trim() !== '') ?? m
       }
@@ -301,6 +313,7 @@ function patchReadSync(proto: WebGpuBackendLike & { [PATCHED]?: true }): void {
   proto.readSync = function (this: WebGpuBackendLike, dataId: object) {
     const data = this.tensorMap.get(dataId)
     const state = this[STATE]
+    if (state?.lost != null) throw new WebGpuDeviceLostError(state.lost)
     if (data.values != null || data.dtype === 'string' || data.dtype === 'complex64' || data.resource == null || state == null)
       return stock.call(this, dataId)
     failIfBroken(state)
@@ -328,6 +341,8 @@ function patchReadSync(proto: WebGpuBackendLike & { [PATCHED]?: true }): void {
 
 /** Surfaces a device loss or an allocation failure seen since the last read (WebGPU reports both asynchronously). */
 function failIfBroken(state: WebGpuState): void {
+  // Sticky: later batches on this device were seen to read stale buffers (a sum of ones gave 0), so the
+  // process must not train on after an OOM; the run fails with this line and resumes with smaller settings.
   if (state.oom != null) throw new Error(`${WEBGPU_OUT_OF_MEMORY_MESSAGE} (${state.oom})`)
   if (state.lost != null) throw new WebGpuDeviceLostError(state.lost)
   if (state.error != null) {

@@ -94,9 +94,12 @@ export function readBufferSync(staging: StagingBuffer, lostReason: () => string 
   staging.mapAsync(mapRead).catch((err: unknown) => (failure = err))
   pumpUntil(() => staging.mapState !== 'pending' || failure != null, 'a buffer read')
   if (staging.mapState !== 'mapped') {
-    const lost = lostReason()
-    if (lost != null) throw new WebGpuDeviceLostError(lost)
-    throw new Error(`WebGPU buffer read failed: ${failure instanceof Error ? failure.message : String(failure ?? 'unmapped')}`)
+    // A map of a valid buffer fails only when the device is gone; Dawn's lost promise (with the driver's
+    // reason) may resolve a moment later, so its reason is used when it is already known.
+    const detail = failure instanceof Error ? failure.message : null
+    throw new WebGpuDeviceLostError(
+      lostReason() ?? `the device stopped answering (a buffer map failed${detail ? `: ${detail}` : ''})`,
+    )
   }
   const out = staging.getMappedRange().slice(0)
   staging.unmap()

@@ -28,7 +28,10 @@ export async function skipWithoutWebGpu(suite: string): Promise<boolean> {
 /** Runs `f` on a backend and returns every output as a Float32Array (the inputs are made inside, per backend). */
 export async function on(backend: 'cpu' | 'webgpu' | 'wasm', f: () => tf.Tensor[]): Promise<Float32Array[]> {
   await initBackend(backend)
-  return tf.tidy(() => f().map((t) => Float32Array.from(t.dataSync())))
+  const outs = tf.tidy(f)
+  const read = outs.map((t) => Float32Array.from(t.dataSync()))
+  tf.dispose(outs)
+  return read
 }
 
 /** max |a − b| / max(1, max |b|): relative to the reference's scale, absolute near zero. */
