@@ -1,6 +1,6 @@
 // The adapter and a correctness check of WebGPU against the cpu backend, as JSON lines (scripts/gpu-check.sh
 // adds the bench figures). Correctness: one DARTS first-order and one second-order search step of a small
-// supernet (C=4, 3 cells, 16×16×1, batch 8, seeded weights and random images) on both backends; every weight
+// supernet (C=2, 3 cells, 8×8×1, batch 8, seeded weights and random images) on both backends; every weight
 // and α must agree to 1e-4 of its scale (the tests measure 1e-7–3e-6 on Mesa's llvmpipe).
 //   npx tsx scripts/gpu-check.ts            exit 0: agrees; 1: disagrees; 2: no WebGPU here (reason printed)
 import * as tf from '@tensorflow/tfjs-core'
@@ -11,7 +11,7 @@ import type { BatchSource, SearchData } from '../src/engine/search/searcher'
 import { buildSearch, disposeSearch } from '../src/engine/search/session'
 
 const TOL = 1e-4
-const [H, C_IN, BATCH] = [16, 1, 8]
+const [H, C_IN, BATCH] = [8, 1, 8]
 
 function source(seed: number): BatchSource {
   const rng = new Rng(seed)
@@ -22,7 +22,7 @@ function source(seed: number): BatchSource {
 
 function oneStep(unrolled: boolean): Float32Array[] {
   const base = PRESETS.find((p) => p.name === 'darts-1st-quick')!.config
-  const config: SearchConfig = { ...base, C: 4, layers: 3, batchSize: BATCH, unrolled, seed: 1 }
+  const config: SearchConfig = { ...base, C: 2, layers: 3, batchSize: BATCH, unrolled, seed: 1 }
   const data: SearchData = { shape: [H, H, C_IN], train: source(1), val: source(2), valEval: source(3) }
   const s = buildSearch(config, data, 10)
   s.trainStep()

@@ -244,9 +244,9 @@ async function registerWebGpu(dawn: Dawn, state: WebGpuState): Promise<void> {
   if (g.navigator == null) Object.defineProperty(g, 'navigator', { value: { gpu }, configurable: true, writable: true })
   else if ((g.navigator as { gpu?: unknown }).gpu == null)
     Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true, writable: true })
-  const mod = (await import('@tensorflow/tfjs-backend-webgpu')) as unknown as {
-    WebGPUBackend: new (device: unknown, info: unknown) => tf.KernelBackend
-  }
+  type Module = { WebGPUBackend: new (device: unknown, info: unknown) => tf.KernelBackend }
+  const imported = (await import('@tensorflow/tfjs-backend-webgpu')) as unknown as Module & { default?: Module }
+  const mod = imported.WebGPUBackend != null ? imported : imported.default! // a bundle wraps the CJS build
   state.version = webgpuPackage.version
   patchReadSync(mod.WebGPUBackend.prototype as unknown as WebGpuBackendLike)
   registerWebGpuKernelFixes()
