@@ -15,8 +15,6 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as tf from '@tensorflow/tfjs-core'
-// The package exports no version; a static JSON import also survives bundling.
-import webgpuPackage from '@tensorflow/tfjs-backend-webgpu/package.json' with { type: 'json' }
 import {
   type AdapterRecord,
   describeAdapter,
@@ -85,6 +83,20 @@ interface WebGpuState {
 let current: WebGpuState | null = null
 
 const nodeRequire = createRequire(import.meta.url)
+
+/**
+ * The package exports no version. Read from its package.json where node_modules exists; bundles (Electron's
+ * externalised import cannot take a JSON import, the portable folder has no node_modules) use the pin, which
+ * tests/engine/backends/webgpu/failures.test.ts checks against the installed package.
+ */
+export const WEBGPU_BACKEND_PIN = '4.22.0'
+function backendVersion(): string {
+  try {
+    return (nodeRequire('@tensorflow/tfjs-backend-webgpu/package.json') as { version: string }).version
+  } catch {
+    return WEBGPU_BACKEND_PIN
+  }
+}
 
 /** Where dawn.node is: $HDARTS_DAWN_NODE, next to a bundled build (dawn/<platform-arch>/), or the webgpu package. */
 export function dawnNodePath(): string {
@@ -247,7 +259,7 @@ async function registerWebGpu(dawn: Dawn, state: WebGpuState): Promise<void> {
   type Module = { WebGPUBackend: new (device: unknown, info: unknown) => tf.KernelBackend }
   const imported = (await import('@tensorflow/tfjs-backend-webgpu')) as unknown as Module & { default?: Module }
   const mod = imported.WebGPUBackend != null ? imported : imported.default! // a bundle wraps the CJS build
-  state.version = webgpuPackage.version
+  state.version = backendVersion()
   patchReadSync(mod.WebGPUBackend.prototype as unknown as WebGpuBackendLike)
   registerWebGpuKernelFixes()
   if (tf.engine().registryFactory['webgpu'] != null) tf.removeBackend('webgpu')

@@ -8,6 +8,7 @@ import {
   initWebGpu,
   loseWebGpuDevice,
   WEBGPU_API_ENV,
+  WEBGPU_BACKEND_PIN,
   WebGpuDeviceLostError,
 } from '../../../../src/engine/backends/webgpu'
 import {
@@ -44,6 +45,11 @@ describe('WebGPU preflight checks (no GPU needed)', () => {
     expect(hasGpuDeviceNode(() => [])).toBe(false)
     expect(hasGpuDeviceNode((d) => (d === '/dev/dri' ? ['card0', 'renderD128'] : []))).toBe(true)
     expect(hasGpuDeviceNode((d) => (d === '/dev' ? ['nvidia0', 'nvidiactl'] : []))).toBe(true)
+  })
+
+  it('the version bundles report is the installed (pinned) tfjs-backend-webgpu', async () => {
+    const pkg = (await import('@tensorflow/tfjs-backend-webgpu/package.json', { with: { type: 'json' } })).default
+    expect(WEBGPU_BACKEND_PIN).toBe(pkg.version)
   })
 
   it('tells software rasterizers from GPUs', () => {
@@ -89,7 +95,9 @@ describe.skipIf(reason != null)('WebGPU failures on a live adapter', () => {
     expect(String(error)).toMatch(/out of memory on the WebGPU device/)
     expect(isOutOfMemoryError(error)).toBe(true)
     expect(String((error as Error).message)).toMatch(/^out of memory on the WebGPU device; lower batchSize or C \(/)
-    expect(() => tf.tidy(() => tf.matMul(tf.ones([8, 8]), tf.ones([8, 8])).dataSync())).toThrow(/^out of memory on the WebGPU device/)
+    expect(() => tf.tidy(() => tf.matMul(tf.ones([8, 8]), tf.ones([8, 8])).dataSync())).toThrow(
+      /^out of memory on the WebGPU device/,
+    )
   }, 120_000)
 
   it('a lost device fails the next read with WebGpuDeviceLostError and its reason', async () => {
