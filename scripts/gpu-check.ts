@@ -1,6 +1,6 @@
 // The adapter and a correctness check of WebGPU against the cpu backend, as JSON lines (scripts/gpu-check.sh
 // adds the bench figures). Correctness: one DARTS first-order and one second-order search step of a small
-// supernet (C=2, 3 cells, 8×8×1, batch 8, seeded weights and random images) on both backends; every weight
+// supernet (C=2, 3 cells, 8×8×1, batch 8, seeded weights, learnable images) on both backends; every weight
 // and α must agree to 1e-4 of its scale (the tests measure 1e-7–3e-6 on Mesa's llvmpipe).
 //   npx tsx scripts/gpu-check.ts            exit 0: agrees; 1: disagrees; 2: no WebGPU here (reason printed)
 import * as tf from '@tensorflow/tfjs-core'
@@ -13,10 +13,22 @@ import { buildSearch, disposeSearch } from '../src/engine/search/session'
 const TOL = 1e-4
 const [H, C_IN, BATCH] = [8, 1, 8]
 
+/**
+ * Learnable images (class = which quadrant is bright, as tests/engine/search/helpers.ts): on random noise the
+ * α gradients are near zero, and Adam's first step (±lr whatever the magnitude) turns float noise in their
+ * sign into a 2·lr difference that says nothing about the backend.
+ */
 function source(seed: number): BatchSource {
   const rng = new Rng(seed)
-  const x = Float32Array.from({ length: BATCH * H * H * C_IN }, () => rng.normal())
-  const y = Int32Array.from({ length: BATCH }, () => rng.int(10))
+  const y = Int32Array.from({ length: BATCH }, () => rng.int(4))
+  const x = new Float32Array(BATCH * H * H * C_IN)
+  for (let n = 0; n < BATCH; n++)
+    for (let i = 0; i < H; i++)
+      for (let j = 0; j < H; j++) {
+        const c = y[n]!
+        const inside = i < H / 2 === c < 2 && j < H / 2 === (c % 2 === 0)
+        x[(n * H + i) * H + j] = (inside ? 1 : -1) + 0.3 * rng.normal()
+      }
   return { batchesPerEpoch: 1_000_000, next: () => ({ x, y, size: BATCH }), getState: () => null, setState: () => {} }
 }
 
@@ -24,7 +36,7 @@ function oneStep(unrolled: boolean): Float32Array[] {
   const base = PRESETS.find((p) => p.name === 'darts-1st-quick')!.config
   const config: SearchConfig = { ...base, C: 2, layers: 3, batchSize: BATCH, unrolled, seed: 1 }
   const data: SearchData = { shape: [H, H, C_IN], train: source(1), val: source(2), valEval: source(3) }
-  const s = buildSearch(config, data, 10)
+  const s = buildSearch(config, data, 4)
   s.trainStep()
   const out = [...s.state.weights, ...s.state.arch].map((t) => Float32Array.from(t.dataSync()))
   disposeSearch(s)
