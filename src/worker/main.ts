@@ -10,7 +10,7 @@ import type { RunEventBody } from '../core/events'
 import { BACKEND_ENV } from '../core/config/search'
 import { CHECKPOINT_DIR, EVENTS_FILE, RUN_FILE, runFileSchema } from '../core/run/runFile'
 import { type BackendPin, describeBackend, initBackend, isOutOfMemoryError } from '../engine/backends/init'
-import { loseWebGpuDevice, WEBGPU_OUT_OF_MEMORY_MESSAGE, WebGpuDeviceLostError } from '../engine/backends/webgpu'
+import { WEBGPU_OUT_OF_MEMORY_MESSAGE, WebGpuDeviceLostError } from '../engine/backends/webgpu'
 import { DatasetError } from '../engine/data/types'
 import { CheckpointError, readCheckpoint } from './checkpoint'
 import { BadInput } from './context'
@@ -58,13 +58,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const eventSeq = (checkpoint?.snapshot.meta as { eventSeq?: number } | undefined)?.eventSeq ?? 0
   const log = new EventLog(join(dir, EVENTS_FILE), resume ? { truncateAfterSeq: eventSeq } : {})
-  // Fault injection (tests, scripts/gpu-check.sh): lose the WebGPU device right after the first epoch
-  // checkpoint, as a driver reset or a removed GPU would.
-  let loseDevice = process.env.HDARTS_FAULT_WEBGPU_LOST === 'after-checkpoint'
   const emit = (body: RunEventBody): void => {
     const event = log.append(body)
     toParent({ type: 'event', event })
-    if (loseDevice && body.type === 'checkpoint') loseDevice = !loseWebGpuDevice()
   }
   activeEmit = emit
 
@@ -75,9 +71,9 @@ async function main(argv: string[]): Promise<number> {
   })
   activeBackend = backend.name
   console.log(`[run ${run.id} worker ${process.pid}] ${describeBackend(backend)}`)
-  const startedOn = resume ? readEvents(eventsPath).find((e) => e.type === 'started') : undefined
-  if (startedOn?.type === 'started' && startedOn.backend.name !== backend.name)
-    console.log(`[run ${run.id} worker ${process.pid}] resuming on ${backend.name}; the run started on ${startedOn.backend.name}`)
+  const startedOn = resume ? startedBackend(eventsPath) : null
+  if (startedOn != null && startedOn !== backend.name)
+    console.log(`[run ${run.id} worker ${process.pid}] resuming on ${backend.name}; the run started on ${startedOn}`)
   const ctx = {
     dir,
     ckptDir,
@@ -97,6 +93,25 @@ async function main(argv: string[]): Promise<number> {
   }
   // One entry for every kind of run, so the launchers (CLI, RunService, Slurm) need not know the kind.
   return run.kind === 'eval' ? runEval({ ...ctx, run }) : runSearch({ ...ctx, run })
+}
+
+/** The backend named by the run's 'started' event (the first line that parses as one), or null. */
+function startedBackend(eventsPath: string): string | null {
+  let text = ''
+  try {
+    text = readFileSync(eventsPath, 'utf8')
+  } catch {
+    return null
+  }
+  for (const line of text.split('\n')) {
+    try {
+      const e = JSON.parse(line) as { type?: unknown; backend?: { name?: unknown } }
+      if (e.type === 'started') return typeof e.backend?.name === 'string' ? e.backend.name : null
+    } catch {
+      // a damaged line: the event log's own reader reports it
+    }
+  }
+  return null
 }
 
 let activeEmit: ((body: RunEventBody) => void) | null = null
