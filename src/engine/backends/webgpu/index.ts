@@ -20,6 +20,7 @@ import {
   describeAdapter,
   glibcProblem,
   hasGpuDeviceNode,
+  hasVulkanDriver,
   hasVulkanLoader,
   isSoftwareAdapter,
   NO_VULKAN_LOADER,
@@ -127,7 +128,8 @@ function probes(env: NodeJS.ProcessEnv): Probe[] {
   const gles: Probe = { flags: ['backend=opengles'], api: 'opengles', featureLevel: 'compatibility' }
   if (forced === 'opengles' || forced === 'opengl') return [{ ...gles, flags: [`backend=${forced}`], api: forced }]
   if (forced) return [{ flags: [`backend=${forced}`], api: forced, featureLevel: 'core' }]
-  const list: Probe[] = [{ flags: [], api: defaultApi, featureLevel: 'core' }]
+  // No Vulkan driver: skip asking (Dawn would only print "Found no drivers!" into the run's log).
+  const list: Probe[] = hasVulkanDriver(env) ? [{ flags: [], api: defaultApi, featureLevel: 'core' }] : []
   if (process.platform === 'linux') list.push(gles)
   return list
 }
@@ -210,7 +212,11 @@ export async function chooseAdapter(
   }
   if (software != null)
     return allowSoftware ? { ok: true, dawn, chosen: software } : { ok: false, reason: softwareOnly(software.record) }
-  const why = hasVulkanLoader(env) ? 'no WebGPU adapter: Dawn found no GPU' : NO_VULKAN_LOADER
+  const why = !hasVulkanLoader(env)
+    ? NO_VULKAN_LOADER
+    : !hasVulkanDriver(env)
+      ? 'no WebGPU adapter: no Vulkan driver installed (no ICD in /usr/share/vulkan/icd.d or /etc/vulkan/icd.d)'
+      : 'no WebGPU adapter: Dawn found no GPU'
   return {
     ok: false,
     reason: `${why} (tried ${probes(env)

@@ -107,3 +107,16 @@ function safeList(dir: string): string[] {
     return []
   }
 }
+
+const ICD_DIRS = ['/usr/share/vulkan/icd.d', '/usr/local/share/vulkan/icd.d', '/etc/vulkan/icd.d']
+
+/**
+ * Linux: whether any Vulkan driver is installed (an ICD manifest, or VK_ICD_FILENAMES/VK_DRIVER_FILES set).
+ * Without one the loader finds nothing, and asking Dawn anyway only prints "vkCreateInstance: Found no
+ * drivers!" into the run's log. Elsewhere: true.
+ */
+export function hasVulkanDriver(env: NodeJS.ProcessEnv = process.env, list: (dir: string) => string[] = safeList): boolean {
+  if (process.platform !== 'linux') return true
+  if (env.VK_ICD_FILENAMES || env.VK_DRIVER_FILES || env.VK_ADD_DRIVER_FILES) return true
+  return ICD_DIRS.some((d) => list(d).some((f) => f.endsWith('.json')))
+}

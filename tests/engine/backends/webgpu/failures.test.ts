@@ -14,6 +14,7 @@ import {
 import {
   glibcProblem,
   hasGpuDeviceNode,
+  hasVulkanDriver,
   hasVulkanLoader,
   isSoftwareAdapter,
   versionAtLeast,
@@ -42,6 +43,9 @@ describe('WebGPU preflight checks (no GPU needed)', () => {
       ),
     ).toBe(true)
     expect(hasVulkanLoader({}, none, () => 'libc.so.6\0libvulkan.so.1\0')).toBe(true)
+    expect(hasVulkanDriver({}, () => [])).toBe(false)
+    expect(hasVulkanDriver({}, (d) => (d === '/usr/share/vulkan/icd.d' ? ['nvidia_icd.json'] : []))).toBe(true)
+    expect(hasVulkanDriver({ VK_ICD_FILENAMES: '/x/lvp_icd.json' }, () => [])).toBe(true)
     expect(hasGpuDeviceNode(() => [])).toBe(false)
     expect(hasGpuDeviceNode((d) => (d === '/dev/dri' ? ['card0', 'renderD128'] : []))).toBe(true)
     expect(hasGpuDeviceNode((d) => (d === '/dev' ? ['nvidia0', 'nvidiactl'] : []))).toBe(true)
@@ -69,7 +73,10 @@ describe.skipIf(reason != null)('WebGPU failures on a live adapter', () => {
     // nothing; on one with a Vulkan GPU there is nothing to check.
     const found = await chooseAdapter(true, { [WEBGPU_API_ENV]: 'vulkan' })
     if (found.ok) console.warn('[skip] no-adapter message: this machine has a Vulkan adapter')
-    else expect(found.reason).toMatch(/^(no WebGPU adapter: Dawn found no GPU|no Vulkan loader .*) \(tried vulkan\)$/)
+    else
+      expect(found.reason).toMatch(
+        /^(no WebGPU adapter: (Dawn found no GPU|no Vulkan driver installed .*)|no Vulkan loader .*) \(tried vulkan\)$/,
+      )
   })
 
   it('a software adapter is not taken automatically', async () => {
