@@ -3,7 +3,7 @@
 # against the cpu backend, then the bench (ms/step, images/s, memory) for fmnist-small, cifar-proxy and the
 # DARTS paper's search shape (darts-1st). Runs from the repository (tsx) or from the portable folder (bundles).
 # On a software adapter (Mesa llvmpipe) it says so, and benches only the small 'quick' shape (1 step, batch 8)
-# unless --full is given: the paper shape takes hours on a CPU rasterizer.
+# (batch $BENCH_BATCH, default 8) unless --full is given: the paper shape takes hours on a CPU rasterizer.
 #   scripts/gpu-check.sh [--full] [--steps N]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -30,8 +30,9 @@ printf '%s\n' "$out"
 [ $rc -eq 2 ] && { echo "gpu-check: no WebGPU adapter here; see the reason above" >&2; exit 2; }
 [ $rc -ne 0 ] && { echo "gpu-check: WebGPU disagrees with the cpu backend" >&2; exit 1; }
 if printf '%s' "$out" | grep -q '"software":true' && [ $full -eq 0 ]; then
-  echo "# software adapter: benching the 'quick' shape only (1 step, batch 8); --full for the GPU shapes" >&2
-  BENCH_BATCH=8 "${bench[@]}" --backend webgpu --config quick --steps 1
+  batch="${BENCH_BATCH:-8}"
+  echo "# software adapter: benching the 'quick' shape only (1 step, batch $batch); --full for the GPU shapes" >&2
+  BENCH_BATCH="$batch" "${bench[@]}" --backend webgpu --config quick --steps 1
 else
   "${bench[@]}" --backend webgpu --config fmnist-small,cifar-proxy,darts-1st --steps "$steps"
 fi
