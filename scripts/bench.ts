@@ -34,7 +34,7 @@ const CONFIGS: Record<string, BenchConfig> = {
 const ALL = ['fmnist-small', 'cifar-proxy', 'quick']
 
 const arg = (name: string, fallback: string): string => {
-  const i = process.argv.indexOf(`--${name}`)
+  const i = process.argv.lastIndexOf(`--${name}`) // the last wins: `npm run bench -- --config X` overrides the script's
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback
 }
 const steps = Number(arg('steps', '3'))
