@@ -52,8 +52,9 @@ function randomSource(cfg: BenchConfig, rng: Rng): BatchSource {
 
 /** GPU backends: bytes the backend holds on the device (tf.memory() reports them for webgpu). */
 function deviceMB(): number | null {
-  const m = tf.memory() as tf.MemoryInfo & { numBytesInGPUAllocated?: number }
-  return m.numBytesInGPUAllocated == null ? null : Math.round(m.numBytesInGPUAllocated / 2 ** 20)
+  // tfjs-backend-webgpu: buffers allocated on the device, pooled ones included (what the GPU holds).
+  const m = tf.memory() as tf.MemoryInfo & { numBytesAllocatedInGPU?: number }
+  return m.numBytesAllocatedInGPU == null ? null : Math.round(m.numBytesAllocatedInGPU / 2 ** 20)
 }
 
 function timeSteps(
