@@ -2,7 +2,7 @@
 // shapes of ../shared/bench/torch_supernet.py, peak memory, analytic FLOPs and achieved GFLOP/s.
 // One JSON line per configuration on stdout. With --torch, also runs the PyTorch reference
 // (python3-torch, --channels-last) on the same machine and prints the ratio.
-//   npx tsx scripts/bench.ts [--config fmnist-small|cifar-proxy|quick|all] [--backend wasm|cpu|...] [--steps 3] [--torch]
+//   npx tsx scripts/bench.ts [--config fmnist-small|cifar-proxy|quick|darts-1st|all|A,B] [--backend wasm|webgpu|cpu|...] [--steps 3] [--torch]
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
@@ -27,10 +27,14 @@ const CONFIGS: Record<string, BenchConfig> = {
   'cifar-proxy': { inCh: 3, hw: 32, C: 16, layers: 8, batch: 4 },
   // darts-1st-quick: Fashion-MNIST downsampled to 16×16, C=4, 5 cells.
   quick: { inCh: 1, hw: 16, C: 4, layers: 5, batch: Number(process.env.BENCH_BATCH ?? 32) },
+  // The DARTS paper's search shape (CIFAR-10, C=16, 8 cells, batch 64): GPU backends only, not part of 'all'
+  // (its activations exceed the 4 GiB wasm heap).
+  'darts-1st': { inCh: 3, hw: 32, C: 16, layers: 8, batch: 64 },
 }
+const ALL = ['fmnist-small', 'cifar-proxy', 'quick']
 
 const arg = (name: string, fallback: string): string => {
-  const i = process.argv.indexOf(`--${name}`)
+  const i = process.argv.lastIndexOf(`--${name}`) // the last wins: `npm run bench -- --config X` overrides the script's
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback
 }
 const steps = Number(arg('steps', '3'))
@@ -46,7 +50,17 @@ function randomSource(cfg: BenchConfig, rng: Rng): BatchSource {
   return { batchesPerEpoch: 1_000_000, next: () => ({ x, y, size: cfg.batch }), getState: () => null, setState: () => {} }
 }
 
-function timeSteps(cfg: BenchConfig, unrolled: boolean): { ms: number[]; heapMB: number | null; rssMB: number } {
+/** GPU backends: bytes the backend holds on the device (tf.memory() reports them for webgpu). */
+function deviceMB(): number | null {
+  // tfjs-backend-webgpu: buffers allocated on the device, pooled ones included (what the GPU holds).
+  const m = tf.memory() as tf.MemoryInfo & { numBytesAllocatedInGPU?: number }
+  return m.numBytesAllocatedInGPU == null ? null : Math.round(m.numBytesAllocatedInGPU / 2 ** 20)
+}
+
+function timeSteps(
+  cfg: BenchConfig,
+  unrolled: boolean,
+): { ms: number[]; heapMB: number | null; rssMB: number; deviceMB: number | null } {
   const base = PRESETS.find((p) => p.name === 'darts-1st')!.config
   const config: SearchConfig = { ...base, C: cfg.C, layers: cfg.layers, batchSize: cfg.batch, unrolled }
   const rng = new Rng(0)
@@ -64,8 +78,14 @@ function timeSteps(cfg: BenchConfig, unrolled: boolean): { ms: number[]; heapMB:
     if (i > 0) ms.push(performance.now() - t0) // the first step warms up kernels and XNNPack packing
   }
   const heap = wasmHeapBytes()
+  const device = deviceMB()
   disposeSearch(searcher)
-  return { ms, heapMB: heap === null ? null : Math.round(heap / 2 ** 20), rssMB: Math.round(process.memoryUsage().rss / 2 ** 20) }
+  return {
+    ms,
+    heapMB: heap === null ? null : Math.round(heap / 2 ** 20),
+    rssMB: Math.round(process.memoryUsage().rss / 2 ** 20),
+    deviceMB: device,
+  }
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
@@ -85,9 +105,12 @@ function torchStepMs(name: string): number | null {
   return Number(m[1])
 }
 
-const info = await initBackend(backendPin)
+const info = await initBackend(backendPin).catch((err: Error) => {
+  console.error(`bench: ${err.message}`)
+  process.exit(2)
+})
 console.error(`# ${describeBackend(info)}; ${steps} timed steps after 1 warm-up`)
-for (const name of which === 'all' ? Object.keys(CONFIGS) : [which]) {
+for (const name of which === 'all' ? ALL : which.split(',')) {
   const cfg = CONFIGS[name]
   if (!cfg) throw new Error(`unknown config ${name} (${Object.keys(CONFIGS).join(', ')})`)
   const net = countSearchNetwork({ channels: cfg.C, layers: cfg.layers, inputSize: cfg.hw, inputChannels: cfg.inCh })
@@ -111,6 +134,8 @@ for (const name of which === 'all' ? Object.keys(CONFIGS) : [which]) {
       achievedGflops: +(stepFlops / ms / 1e6).toFixed(2),
       wasmHeapMB: t.heapMB,
       rssMB: t.rssMB,
+      ...(t.deviceMB == null ? {} : { deviceMB: t.deviceMB }),
+      ...(info.adapter ? { adapter: info.adapter.device, software: info.adapter.software } : {}),
     }
     if (withTorch && !unrolled && name !== 'quick') {
       const torchMs = torchStepMs(name)

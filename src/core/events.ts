@@ -14,6 +14,16 @@ export interface BackendRecord {
   readonly package: string
   readonly version: string
   readonly device: string
+  /** WebGPU runs: the adapter Dawn chose (software = a CPU rasterizer such as Mesa's llvmpipe). */
+  readonly adapter?: {
+    readonly vendor: string
+    readonly architecture: string
+    readonly device: string
+    readonly description: string
+    readonly backendApi: string
+    readonly featureLevel: 'core' | 'compatibility'
+    readonly software: boolean
+  }
 }
 
 export type GenotypeFormat = 'darts' | 'nb201' | 'hdarts' | 'fair'

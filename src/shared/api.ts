@@ -71,7 +71,7 @@ export const apiRequests = {
   /** Queues a grid (methods × values × seeds) as one experiment; a single run is a 1×1×1 grid. */
   'runs.launch': z.strictObject({
     grid: gridSpecSchema,
-    backend: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+    backend: z.enum(['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
     priority: z.number().int().min(-100).max(100).default(0),
   }),
   /**

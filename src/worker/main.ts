@@ -7,8 +7,10 @@
 import { mkdirSync, readFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import type { RunEventBody } from '../core/events'
+import { BACKEND_ENV } from '../core/config/search'
 import { CHECKPOINT_DIR, EVENTS_FILE, RUN_FILE, runFileSchema } from '../core/run/runFile'
-import { describeBackend, initBackend, isOutOfMemoryError } from '../engine/backends/init'
+import { type BackendPin, describeBackend, initBackend, isOutOfMemoryError } from '../engine/backends/init'
+import { WEBGPU_OUT_OF_MEMORY_MESSAGE, WebGpuDeviceLostError } from '../engine/backends/webgpu'
 import { DatasetError } from '../engine/data/types'
 import { CheckpointError, readCheckpoint } from './checkpoint'
 import { BadInput } from './context'
@@ -33,6 +35,7 @@ async function main(argv: string[]): Promise<number> {
   const parsed = runFileSchema.safeParse(runJson)
   if (!parsed.success) throw new BadInput(`${join(dir, RUN_FILE)}: ${parsed.error.issues[0]!.message}`)
   const run = parsed.data
+  activeDir = dir
   const ckptDir = join(dir, CHECKPOINT_DIR)
   mkdirSync(ckptDir, { recursive: true })
 
@@ -71,8 +74,16 @@ async function main(argv: string[]): Promise<number> {
   }
   activeEmit = emit
 
-  const backend = await initBackend(run.config.backend === 'auto' ? undefined : run.config.backend)
+  // HDARTS_BACKEND (set by `--resume --backend NAME`) moves a run to another backend, e.g. after a lost GPU.
+  const wanted = process.env[BACKEND_ENV] || run.config.backend
+  const backend = await initBackend(wanted === 'auto' ? undefined : (wanted as BackendPin)).catch((err: Error) => {
+    throw wanted === 'auto' ? err : new BadInput(err.message) // a pinned backend that cannot load: one line, exit 2
+  })
+  activeBackend = backend.name
   console.log(`[run ${run.id} worker ${process.pid}] ${describeBackend(backend)}`)
+  const startedOn = resume ? startedBackend(eventsPath) : null
+  if (startedOn != null && startedOn !== backend.name)
+    console.log(`[run ${run.id} worker ${process.pid}] resuming on ${backend.name}; the run started on ${startedOn}`)
   const ctx = {
     dir,
     ckptDir,
@@ -82,22 +93,56 @@ async function main(argv: string[]): Promise<number> {
     log,
     emit,
     stopRequested: () => stopSignal,
-    backend: { name: backend.name, package: backend.package, version: backend.version, device: backend.device },
+    backend: {
+      name: backend.name,
+      package: backend.package,
+      version: backend.version,
+      device: backend.device,
+      ...(backend.adapter ? { adapter: backend.adapter } : {}),
+    },
   }
   // One entry for every kind of run, so the launchers (CLI, RunService, Slurm) need not know the kind.
   return run.kind === 'eval' ? runEval({ ...ctx, run }) : runSearch({ ...ctx, run })
 }
 
+/** The backend named by the run's 'started' event (the first line that parses as one), or null. */
+function startedBackend(eventsPath: string): string | null {
+  let text = ''
+  try {
+    text = readFileSync(eventsPath, 'utf8')
+  } catch {
+    return null
+  }
+  for (const line of text.split('\n')) {
+    try {
+      const e = JSON.parse(line) as { type?: unknown; backend?: { name?: unknown } }
+      if (e.type === 'started') return typeof e.backend?.name === 'string' ? e.backend.name : null
+    } catch {
+      // a damaged line: the event log's own reader reports it
+    }
+  }
+  return null
+}
+
 let activeEmit: ((body: RunEventBody) => void) | null = null
+let activeBackend: string | null = null
+let activeDir: string | null = null
 
 function fail(err: unknown): number {
   const e = err as Error
   const oom = isOutOfMemoryError(err)
   const bad = err instanceof BadInput || err instanceof DatasetError
+  const lost = err instanceof WebGpuDeviceLostError
   const message = oom
-    ? `out of memory: this configuration does not fit in the backend's memory (the wasm heap is capped at 4 GiB); lower batchSize or C (${e.message})`
-    : e.message
-  console.error(`[worker ${process.pid}] ${bad ? message : (e.stack ?? message)}`)
+    ? activeBackend === 'webgpu'
+      ? e.message.startsWith(WEBGPU_OUT_OF_MEMORY_MESSAGE)
+        ? e.message
+        : `${WEBGPU_OUT_OF_MEMORY_MESSAGE} (${e.message})`
+      : `out of memory: this configuration does not fit in the backend's memory (the wasm heap is capped at 4 GiB); lower batchSize or C (${e.message})`
+    : lost
+      ? `${e.message}; the last epoch checkpoint is kept; continue on another backend with: hdarts search --resume ${activeDir ?? 'RUN_DIR'} --backend wasm`
+      : e.message
+  console.error(`[worker ${process.pid}] ${bad || lost ? message : (e.stack ?? message)}`)
   const fatal = (): void => toParent({ type: 'fatal', reason: bad ? 'bad-input' : 'error', message })
   try {
     if (activeEmit) activeEmit({ type: 'failed', reason: oom ? 'out-of-memory' : bad ? 'bad-input' : 'error', message })

@@ -1,6 +1,7 @@
 /** The search loop of the worker (src/worker/main.ts): a Searcher with its checkpoints and events. */
 import { join } from 'node:path'
 import { CHECKPOINT_DIR, type SearchRunFile } from '../core/run/runFile'
+import { loseWebGpuDevice } from '../engine/backends/webgpu'
 import { loadSearchData } from '../engine/search/data'
 import { buildSearch } from '../engine/search/session'
 import { restoreSnapshot, takeSnapshot } from '../engine/search/snapshot'
@@ -45,6 +46,7 @@ export async function runSearch(ctx: WorkerContext<SearchRunFile>): Promise<numb
     })
 
   const started = performance.now()
+  let lostInjected = false
   const stop = await searcher.run({
     emit,
     stopRequested: ctx.stopRequested,
@@ -63,6 +65,9 @@ export async function runSearch(ctx: WorkerContext<SearchRunFile>): Promise<numb
         reason,
       })
       log.sync()
+      // Fault injection (tests/worker/webgpu-lost.test.ts): lose the WebGPU device right after the first
+      // checkpoint, as a driver reset or a removed GPU would.
+      if (process.env.HDARTS_FAULT_WEBGPU_LOST === 'after-checkpoint' && !lostInjected) lostInjected = loseWebGpuDevice()
     },
   })
   if (stop) {

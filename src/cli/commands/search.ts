@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { BACKEND_CHOICES, DATASET_IDS, PRESETS } from '../../core/config/search'
+import { BACKEND_CHOICES, BACKEND_ENV, DATASET_IDS, PRESETS } from '../../core/config/search'
 import { EVENTS_FILE, type RunFile } from '../../core/run/runFile'
 import { createRunDir, lastEvent, newRunRow, resolveConfig, RunInputError, type RunSpec } from '../../main/runs/runDir'
 import type { Store } from '../../main/store/store'
@@ -63,7 +63,7 @@ export const searchCommand: Command = {
   name: 'search',
   summary: 'Run an architecture search (any method preset; see --help) in a worker process, registered in the run database.',
   usage:
-    'hdarts search --preset NAME [--dataset ID] [--data-dir DIR] [--set key=value ...] [--runs-dir DIR] [--backend NAME] [--db FILE] [--json] | --resume RUN_DIR [--db FILE]',
+    'hdarts search --preset NAME [--dataset ID] [--data-dir DIR] [--set key=value ...] [--runs-dir DIR] [--backend NAME] [--db FILE] [--json] | --resume RUN_DIR [--backend NAME] [--db FILE]',
   description:
     `Presets:\n${PRESETS.map((p) => `  ${p.name.padEnd(18)}${p.summary}`).join('\n')}\n\n` +
     'Settings for --set (see docs/search.md): any key of the preset config, e.g. --set epochs=10 --set seed=3.\n' +
@@ -81,6 +81,7 @@ export const searchCommand: Command = {
     'hdarts search --preset darts-1st-quick',
     'hdarts search --preset darts-1st-quick --set epochs=2 --set seed=3',
     'hdarts search --resume ~/.local/share/hdarts-studio/runs/<id>',
+    'hdarts search --resume ~/.local/share/hdarts-studio/runs/<id> --backend wasm',
   ],
   async run(values) {
     const json = values.json === true
@@ -88,6 +89,14 @@ export const searchCommand: Command = {
       if (values.preset || values.set || values.dataset)
         throw new CliError('search: --resume takes no --preset, --dataset or --set (the run keeps its config)')
       const { dir, run } = openRun(values.resume as string)
+      // --backend on resume moves the run (e.g. off a GPU that was lost); the worker logs the switch and the
+      // 'resumed' event records the new backend.
+      const backend = values.backend as string | undefined
+      if (backend != null) {
+        if (!(BACKEND_CHOICES as readonly string[]).includes(backend))
+          throw new CliError(`search: unknown backend '${backend}' (expected one of: ${BACKEND_CHOICES.join(', ')})`)
+        process.env[BACKEND_ENV] = backend
+      }
       // No log yet: a run directory made ahead (a Slurm task's first start) runs from the beginning.
       const fresh = !existsSync(join(dir, EVENTS_FILE))
       const store = await openDb(values)

@@ -9,8 +9,10 @@ import { dottedKeys, setValues } from './overrides'
 export { incompatibility } from './compose'
 
 /** TF.js backends in the order they are tried; the engine's backend selection uses this list. */
-export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const
+export const BACKEND_NAMES = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const
 export const BACKEND_CHOICES = ['auto', ...BACKEND_NAMES] as const
+/** Overrides run.json's backend for one start of a worker (`hdarts search --resume DIR --backend NAME` sets it). */
+export const BACKEND_ENV = 'HDARTS_BACKEND'
 export const DATASET_IDS = ['cifar10', 'cifar100', 'fashion-mnist', 'mnist', 'folder'] as const
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max)

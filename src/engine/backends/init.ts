@@ -1,6 +1,7 @@
 /**
- * Picks the TF.js backend for this process (DESIGN.md §4): tfjs-node-gpu → tfjs-node → wasm (with this
- * project's kernel pack) → cpu, or exactly the one a user pinned. Returns what was chosen and why the
+ * Picks the TF.js backend for this process (DESIGN.md §4): tfjs-node-gpu → WebGPU on a hardware adapter →
+ * tfjs-node → wasm (with this project's kernel pack) → cpu, or exactly the one a user pinned (a pinned
+ * webgpu also takes a software adapter). Returns what was chosen and why the
  * earlier candidates were skipped, so runs can record it and the UI can show it.
  */
 import { readdirSync, readFileSync } from 'node:fs'
@@ -15,6 +16,7 @@ import { getThreadsCount, version_wasm } from '@tensorflow/tfjs-backend-wasm'
 import { BACKEND_NAMES } from '../../core/config/search'
 import { setDilatedDepthwiseGrad } from '../ops/conv'
 import { guardWasmHeap } from './memory'
+import { type AdapterRecord, describeAdapter, initWebGpu, WEBGPU_SOFTWARE_ENV } from './webgpu'
 import { registerWasmKernels } from './wasm'
 import { wasmDilatedDepthwiseGrad } from './wasm/dilatedDepthwiseGrad'
 
@@ -34,6 +36,8 @@ export interface BackendInfo {
   device: string
   /** `package: reason` for each earlier candidate that was skipped. */
   fallbacks: string[]
+  /** WebGPU only: the adapter (vendor, architecture, driver, Dawn backend API, software or not). */
+  adapter?: AdapterRecord
 }
 
 export interface InitOptions {
@@ -48,6 +52,7 @@ interface Candidate {
 
 const CANDIDATES: readonly Candidate[] = [
   { pin: 'tensorflow-gpu', pkg: '@tensorflow/tfjs-node-gpu' },
+  { pin: 'webgpu', pkg: '@tensorflow/tfjs-backend-webgpu' },
   { pin: 'tensorflow', pkg: '@tensorflow/tfjs-node' },
   { pin: 'wasm', pkg: '@tensorflow/tfjs-backend-wasm' },
   { pin: 'cpu', pkg: '@tensorflow/tfjs-backend-cpu' },
@@ -75,7 +80,7 @@ export async function initBackend(pin?: BackendPin, options: InitOptions = {}): 
   const fallbacks: string[] = []
   for (const c of CANDIDATES) {
     if (pin != null && c.pin !== pin) continue
-    const attempt = await tryCandidate(c, load)
+    const attempt = await tryCandidate(c, load, pin != null)
     if (attempt.ok) return { ...attempt.info, fallbacks }
     fallbacks.push(`${c.pkg}: ${attempt.reason}`)
   }
@@ -89,7 +94,8 @@ export function describeBackend(info: BackendInfo): string {
   return `${info.name} (${info.package} ${info.version}) on ${info.device}${skipped}`
 }
 
-function tryCandidate(c: Candidate, load: (id: string) => unknown): Promise<Attempt> {
+function tryCandidate(c: Candidate, load: (id: string) => unknown, pinned: boolean): Promise<Attempt> {
+  if (c.pin === 'webgpu') return tryWebGpu(pinned || process.env[WEBGPU_SOFTWARE_ENV] === '1')
   if (c.pin === 'wasm') return tryWasm()
   if (c.pin === 'cpu') return tryCpu()
   return tryNative(c, load)
@@ -122,6 +128,17 @@ async function tryNative(c: Candidate, load: (id: string) => unknown): Promise<A
   if (failed != null) return { ok: false, reason: failed }
   const device = c.pin === 'tensorflow-gpu' ? gpuDevice() : cpuDevice()
   return { ok: true, info: { name: tf.getBackend(), package: c.pkg, version: packageVersion(c.pkg, load), device } }
+}
+
+async function tryWebGpu(allowSoftware: boolean): Promise<Attempt> {
+  const attempt = await initWebGpu(allowSoftware)
+  if (!attempt.ok) return attempt
+  const a = attempt.adapter
+  const device = a.software ? `${describeAdapter(a)}; CPU: ${cpuDevice()}` : describeAdapter(a)
+  return {
+    ok: true,
+    info: { name: 'webgpu', package: '@tensorflow/tfjs-backend-webgpu', version: attempt.version, device, adapter: a },
+  }
 }
 
 async function tryWasm(): Promise<Attempt> {

@@ -103,14 +103,19 @@ export function subsample2(x: tf.Tensor4D, ph: 0 | 1 = 0, pw: 0 | 1 = 0): tf.Ten
     const rows = tf.slice(tf.reshape(xe, [(N * H) / 2, 2, W * C]), [0, ph, 0], [(N * H) / 2, 1, W * C])
     const cols = tf.slice(tf.reshape(rows, [(N * H * W) / 4, 2 * C]), [0, pw * C], [(N * H * W) / 4, C])
     const gradFunc = (dy: tf.Tensor) => {
-      const up = tf.pad(tf.reshape(dy, [(N * H) / 2, 1, W / 2, 1, C]), [
-        [0, 0],
-        [ph, 1 - ph],
+      // Zero-insertion in two 3-D pads (columns, then rows): tfjs-backend-webgpu 4.22 emits invalid WGSL
+      // (`vec5`) for pads of rank 5 and more.
+      const upCols = tf.pad(tf.reshape(dy, [(N * H * W) / 4, 1, C]), [
         [0, 0],
         [pw, 1 - pw],
         [0, 0],
       ])
-      const dx = tf.reshape(up, [N, H, W, C])
+      const upRows = tf.pad(tf.reshape(upCols, [(N * H) / 2, 1, W * C]), [
+        [0, 0],
+        [ph, 1 - ph],
+        [0, 0],
+      ])
+      const dx = tf.reshape(upRows, [N, H, W, C])
       return H === H0 && W === W0 ? dx : tf.slice(dx, [0, 0, 0, 0], [N, H0, W0, C])
     }
     return { value: tf.reshape(cols, [N, H / 2, W / 2, C]), gradFunc: tidyGrad(gradFunc) }

@@ -40,8 +40,11 @@ export interface WorkerLauncher {
   launch(request: LaunchRequest): WorkerHandle
 }
 
-/** The worker entry point, run from source through tsx (as `hdarts search` has always done). */
-export const WORKER_ENTRY = fileURLToPath(new URL('../../worker/main.ts', import.meta.url))
+/**
+ * The worker entry point, run from source through tsx (as `hdarts search` has always done), or the bundled
+ * worker.mjs that the portable build (scripts/build-portable.mjs) names in $HDARTS_WORKER_ENTRY.
+ */
+export const WORKER_ENTRY = process.env.HDARTS_WORKER_ENTRY || fileURLToPath(new URL('../../worker/main.ts', import.meta.url))
 
 export const workerArgs = (req: LaunchRequest): string[] => [req.runDir, ...(req.resume ? ['--resume'] : [])]
 
@@ -51,11 +54,12 @@ export class ChildProcessLauncher implements WorkerLauncher {
   launch(req: LaunchRequest): WorkerHandle {
     // Appending keeps the logs of earlier attempts, which is where a crash's stack trace would be.
     const log = openSync(join(req.runDir, WORKER_LOG), 'a')
-    const tsx = fileURLToPath(import.meta.resolve('tsx'))
+    // A bundled .mjs worker runs on plain Node; tsx is only for the TypeScript source.
+    const execArgv = this.entry.endsWith('.ts') ? ['--import', fileURLToPath(import.meta.resolve('tsx'))] : []
     let child
     try {
       child = fork(this.entry, workerArgs(req), {
-        execArgv: ['--import', tsx],
+        execArgv,
         stdio: ['ignore', log, log, 'ipc'],
         env: req.env,
       })

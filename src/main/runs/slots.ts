@@ -28,12 +28,13 @@ export function freeSlots(gpus: readonly string[], cpuSlots: number, maxWorkers:
 
 /**
  * Takes a slot for a run with this backend from `free` (mutating it), or null when it must wait. With
- * GPUs configured, runs that may use one (auto, tensorflow-gpu) wait for a GPU rather than crawl on a
+ * GPUs configured, runs that may use one (auto, tensorflow-gpu, webgpu) wait for a GPU rather than crawl on a
  * CPU; runs pinned to a CPU backend take CPU slots, as does every run on a machine without GPUs.
  */
 export function takeSlot(backend: unknown, free: FreeSlots, gpusConfigured: boolean): Slot | null {
   if (free.total <= 0) return null
-  const wantsGpu = gpusConfigured && (backend === undefined || backend === 'auto' || backend === 'tensorflow-gpu')
+  const wantsGpu =
+    gpusConfigured && (backend === undefined || backend === 'auto' || backend === 'tensorflow-gpu' || backend === 'webgpu')
   let slot: Slot | null = null
   if (wantsGpu && free.gpus.length) slot = { kind: 'gpu', id: free.gpus.shift()! }
   else if (!wantsGpu && free.cpu > 0) {

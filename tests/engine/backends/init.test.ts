@@ -1,4 +1,5 @@
-// Backend selection on this machine: tfjs-node(-gpu) cannot install offline, so the default is wasm.
+// Backend selection on this machine: tfjs-node(-gpu) cannot install offline and there is no GPU for WebGPU (only
+// Mesa's software rasterizer, which automatic selection never takes), so the default is wasm.
 import * as tf from '@tensorflow/tfjs-core'
 import { afterAll, describe, expect, it } from 'vitest'
 import { BACKEND_NAMES, type BackendPin, describeBackend, initBackend } from '../../../src/engine/backends/init'
@@ -13,9 +14,12 @@ describe('initBackend', () => {
     const info = await initBackend()
     expect(info).toMatchObject({ name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', version: '4.22.0' })
     expect(tf.getBackend()).toBe('wasm')
-    expect(info.fallbacks).toHaveLength(2)
+    expect(info.fallbacks).toHaveLength(3)
     expect(info.fallbacks[0]).toMatch(/^@tensorflow\/tfjs-node-gpu: not installed/)
-    expect(info.fallbacks[1]).toMatch(/^@tensorflow\/tfjs-node: not installed/)
+    expect(info.fallbacks[1]).toMatch(
+      /^@tensorflow\/tfjs-backend-webgpu: (no GPU device node|only a software adapter|no WebGPU adapter)/,
+    )
+    expect(info.fallbacks[2]).toMatch(/^@tensorflow\/tfjs-node: not installed/)
     expect(info.device).toMatch(/\d+ cores?; wasm SIMD (on|off), threads off/)
     expect(isPackKernel('Conv2DBackpropFilter')).toBe(true)
     const line = describeBackend(info)
@@ -65,11 +69,11 @@ describe('initBackend', () => {
     expect(info.fallbacks[0]).toBe(
       '@tensorflow/tfjs-node-gpu: installed but failed to load: The Node.js native addon module (tfjs_binding.node) can not be found at path: /x/lib/napi-v8/tfjs_binding.node.',
     )
-    expect(info.fallbacks[1]).toMatch(/^@tensorflow\/tfjs-node: not installed/)
+    expect(info.fallbacks[2]).toMatch(/^@tensorflow\/tfjs-node: not installed/)
   })
 
   it('rejects an unknown pin', async () => {
     await expect(initBackend('webgl' as BackendPin)).rejects.toThrow(/unknown backend 'webgl'/)
-    expect(BACKEND_NAMES).toEqual(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'])
+    expect(BACKEND_NAMES).toEqual(['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'])
   })
 })
