@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { PRESETS, type SearchConfig } from '../src/core/config/search'
 import { Rng } from '../src/core/rng'
 import { describeBackend, initBackend } from '../src/engine/backends'
-import type { BatchSource, SearchData } from '../src/engine/search/searcher'
+import type { BatchSource, SearchData } from '../src/engine/search/data'
 import { buildSearch, disposeSearch } from '../src/engine/search/session'
 
 const TOL = 1e-4

@@ -81,7 +81,9 @@ async function main(argv: string[]): Promise<number> {
   })
   activeBackend = backend.name
   console.log(`[run ${run.id} worker ${process.pid}] ${describeBackend(backend)}`)
-  const startedOn = resume ? startedBackend(eventsPath) : null
+  // The backend of the run's 'started' event, read by the one event-log rule like everything else.
+  const started = scan.events.find((e) => e.type === 'started')
+  const startedOn = resume && started?.type === 'started' ? started.backend.name : null
   if (startedOn != null && startedOn !== backend.name)
     console.log(`[run ${run.id} worker ${process.pid}] resuming on ${backend.name}; the run started on ${startedOn}`)
   const ctx = {
@@ -103,25 +105,6 @@ async function main(argv: string[]): Promise<number> {
   }
   // One entry for every kind of run, so the launchers (CLI, RunService, Slurm) need not know the kind.
   return run.kind === 'eval' ? runEval({ ...ctx, run }) : runSearch({ ...ctx, run })
-}
-
-/** The backend named by the run's 'started' event (the first line that parses as one), or null. */
-function startedBackend(eventsPath: string): string | null {
-  let text = ''
-  try {
-    text = readFileSync(eventsPath, 'utf8')
-  } catch {
-    return null
-  }
-  for (const line of text.split('\n')) {
-    try {
-      const e = JSON.parse(line) as { type?: unknown; backend?: { name?: unknown } }
-      if (e.type === 'started') return typeof e.backend?.name === 'string' ? e.backend.name : null
-    } catch {
-      // a damaged line: the event log's own reader reports it
-    }
-  }
-  return null
 }
 
 let activeEmit: ((body: RunEventBody) => void) | null = null
