@@ -5,11 +5,11 @@
  *   GET  /, /assets/*   the built renderer (out/renderer)
  * Every request needs an allowed Host and the token (header, cookie or ?token=).
  */
-import { parseUntrustedJson, UnsafeJsonError } from '../core/json'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { WebSocket, WebSocketServer } from 'ws'
+import { parseUntrustedJson, UnsafeJsonError } from '../core/json'
 import type { AppService } from '../main/app'
 import { API_BODY_LIMITS, ApiError, type ApiErrorCode, type ApiFailure } from '../shared/api'
 import { contentSecurityPolicy } from '../shared/csp'
